@@ -1,0 +1,6 @@
+// Authentication and users. Owns the user entity and password hashing (argon2id).
+export { generatePassword, hashPassword, passwordHashParameters, verifyPassword } from './passwords.ts';
+export { UserSchema } from './user.entity.ts';
+export type { User } from './user.entity.ts';
+export { createUser } from './users.service.ts';
+export type { CreateUserOptions } from './users.service.ts';

@@ -1,0 +1,7 @@
+// Database plumbing: the MikroORM connection, platform migrations, the embedded PostgreSQL
+// launcher and id generation. No domain knowledge lives here.
+export { DatabaseUnreachableError, openDatabase, PLATFORM_SCHEMA } from './database.ts';
+export type { Database, OpenDatabaseOptions } from './database.ts';
+export { startEmbeddedPostgres } from './embedded/index.ts';
+export type { EmbeddedPostgres, StartEmbeddedPostgresOptions } from './embedded/index.ts';
+export { generateUuidV7 } from './uuid.ts';

@@ -1,0 +1,16 @@
+import type { Context, Next } from 'koa';
+import type Router from '@koa/router';
+import type { Logger } from '../log/index.ts';
+
+/** What the kernel adds to every request's state. */
+export interface RequestState {
+  requestId: string;
+  logger: Logger;
+  /** The parsed JSON body, when the request had one. */
+  body?: unknown;
+}
+
+export type HttpContext = Context & { state: RequestState };
+export type HttpNext = Next;
+export type HttpMiddleware = (ctx: HttpContext, next: HttpNext) => Promise<void>;
+export type HttpRouter = Router<RequestState>;

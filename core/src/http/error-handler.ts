@@ -1,0 +1,29 @@
+import type { ErrorBody } from '@daicho/sdk';
+import { DaichoError } from '../errors/index.ts';
+import type { HttpMiddleware } from './context.ts';
+
+/**
+ * The one place that turns a failure into a response: `{ "error": { code, message, details } }`.
+ * A {@link DaichoError} keeps its code; anything else is `INTERNAL_ERROR`, whose cause goes to the
+ * log and never to the client.
+ */
+export function errorHandler(): HttpMiddleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (caught) {
+      const error = caught instanceof DaichoError ? caught : undefined;
+      const body: ErrorBody = error
+        ? { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), requestId: ctx.state.requestId } }
+        : { error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', requestId: ctx.state.requestId } };
+      if (error && error.status < 500) {
+        ctx.state.logger?.info({ code: error.code }, error.message);
+      } else {
+        ctx.state.logger?.error({ err: caught }, 'request failed');
+      }
+      ctx.status = error?.status ?? 500;
+      if (error) ctx.set(error.headers);
+      ctx.body = body;
+    }
+  };
+}

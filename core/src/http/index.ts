@@ -1,0 +1,6 @@
+// The HTTP kernel: the Koa app, request ids and logging, security headers, JSON bodies, the one
+// error mapper and the static browser app. Plumbing only: routes come in as RouteMounts.
+export { apiPrefixes, createHttpApp, createRouter } from './app.ts';
+export type { CreateHttpAppOptions, RouteMount } from './app.ts';
+export type { HttpContext, HttpMiddleware, HttpNext, HttpRouter, RequestState } from './context.ts';
+export { contentSecurityPolicy } from './security-headers.ts';

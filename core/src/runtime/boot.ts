@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import type Koa from 'koa';
+import { healthRoutes } from '../api/index.ts';
+import { UserSchema } from '../auth/index.ts';
+import type { Config } from '../config/index.ts';
+import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
+import { createHttpApp, type RequestState } from '../http/index.ts';
+import type { Logger } from '../log/index.ts';
+import { WorkspaceSchema } from '../workspaces/index.ts';
+import { seedFirstStart, type FirstStartResult } from './first-start.ts';
+
+/** A booted platform: database connected and migrated, HTTP app built but not listening. */
+export interface BootedDaicho {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  app: Koa<RequestState>;
+  /** Present on the start that set the install up. */
+  firstStart: FirstStartResult | undefined;
+  /** Whether the database is the embedded one. */
+  embedded: boolean;
+  /** Closes the database and stops the embedded PostgreSQL, if any. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Brings the platform up to the point where it can serve: database (embedded when no
+ * DATABASE_URL), migrations, first-start seed, HTTP app. Undoes what it did if a step fails.
+ */
+export async function bootDaicho(config: Config, logger: Logger): Promise<BootedDaicho> {
+  let embedded: EmbeddedPostgres | undefined;
+  let database: Database | undefined;
+  try {
+    if (config.databaseUrl === undefined) {
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
+    }
+    database = await openDatabase({
+      url: config.databaseUrl ?? embedded!.url,
+      entities: [WorkspaceSchema, UserSchema],
+      poolMax: config.dbPoolMax,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      logger,
+    });
+    await database.migrate();
+    const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
+    const db = database;
+    const app = createHttpApp({
+      logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() })],
+      staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
+    });
+    if (!existsSync(config.adminUiDir)) {
+      logger.warn({ adminUiDir: config.adminUiDir }, 'the admin UI is not built; run `pnpm start` (which builds it) to serve it');
+    }
+    const stopEmbedded = embedded;
+    return {
+      config,
+      logger,
+      database,
+      app,
+      firstStart,
+      embedded: stopEmbedded !== undefined,
+      async shutdown() {
+        await db.close();
+        await stopEmbedded?.stop();
+      },
+    };
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
