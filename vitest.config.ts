@@ -25,7 +25,7 @@ export default defineConfig({
           name: 'api',
           root: './test',
           environment: 'node',
-          include: ['api/**/*.test.ts', 'regressions/**/*.test.ts'],
+          include: ['api/**/*.test.ts', 'docs/**/*.test.ts', 'regressions/**/*.test.ts'],
           globalSetup: ['./support/database.global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -48,9 +48,8 @@ export class DatabaseUnreachableError extends Error {
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { logger } = options;
-  let orm: MikroORM;
-  try {
-    orm = await MikroORM.init(
+  // init does not connect; the first query does, and only its failure means "unreachable".
+  const orm = await MikroORM.init(
       defineConfig({
         clientUrl: options.url,
         schema: PLATFORM_SCHEMA,
@@ -70,12 +69,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           snapshot: false,
           silent: true,
         },
+        discovery: { warnWhenNoEntities: false },
         allowGlobalContext: false,
         debug: false,
       }),
     );
+  try {
     await orm.em.getConnection().execute('select 1');
   } catch (error) {
+    await orm.close(true).catch(() => undefined);
     throw new DatabaseUnreachableError(options.url, describeConnectionFailure(error), { cause: error });
   }
 

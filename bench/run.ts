@@ -1,0 +1,17 @@
+// `pnpm bench [name…]`: runs the named benchmarks (all when none is named) and prints figures.
+import { benchColdStart } from './cold-start.ts';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  'cold-start': benchColdStart,
+};
+
+const names = process.argv.slice(2);
+for (const name of names.length > 0 ? names : Object.keys(benchmarks)) {
+  const bench = benchmarks[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n## ${name}`);
+  await bench();
+}

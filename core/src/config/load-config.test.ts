@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.ts';
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment', () => {
+    const config = loadConfig({}, '/srv/daicho');
+    expect(config).toMatchObject({
+      port: 4600,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      dataDir: path.resolve('/srv/daicho/.daicho'),
+      logLevel: 'info',
+      bodyLimitBytes: 1024 * 1024,
+      seedDemo: true,
+    });
+  });
+
+  it('reads each variable', () => {
+    const config = loadConfig(
+      {
+        DAICHO_PORT: '8080',
+        DAICHO_HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u:p@db:5432/crm',
+        DAICHO_DATA_DIR: 'state',
+        DAICHO_LOG_LEVEL: 'warn',
+        DAICHO_BODY_LIMIT: '512kb',
+        DAICHO_SEED_DEMO: 'false',
+      },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/crm',
+      dataDir: '/srv/state',
+      logLevel: 'warn',
+      bodyLimitBytes: 512 * 1024,
+      seedDemo: false,
+    });
+  });
+
+  it('reports every bad value at once, one line each, naming the variable', () => {
+    const attempt = () =>
+      loadConfig({ DAICHO_PORT: 'eighty', DAICHO_LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x/y', DAICHO_BODY_LIMIT: '3 parsecs' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const lines = (error as ConfigError).message.split('\n');
+      expect(lines).toEqual([
+        'DAICHO_PORT must be an integer between 0 and 65535 (got "eighty")',
+        'DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://x/y")',
+        'DAICHO_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "loud")',
+        'DAICHO_BODY_LIMIT must be a size such as 1048576, 512kb or 1mb (got "3 parsecs")',
+      ]);
+    }
+  });
+
+  it.each([
+    ['DAICHO_PORT', '65536'],
+    ['DAICHO_PORT', '-1'],
+    ['DAICHO_PORT', '1e3'],
+    ['DATABASE_URL', 'not a url'],
+    ['DATABASE_URL', 'postgres://host:5432'],
+    ['DAICHO_SEED_DEMO', 'maybe'],
+    ['DAICHO_DB_POOL_MAX', '0'],
+    ['DAICHO_HOST', 'bad host!'],
+  ])('refuses %s=%s', (env, value) => {
+    expect(() => loadConfig({ [env]: value })).toThrow(new RegExp(`^${env} must be`));
+  });
+});

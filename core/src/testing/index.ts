@@ -1,0 +1,9 @@
+// @daicho/core/testing: the test kit. Start Daichō in process on a database of its own.
+import './provided-context.ts';
+
+export { createTestDatabase } from './test-database.ts';
+export type { TestDatabase } from './test-database.ts';
+export { startTestPostgresServer } from './test-postgres.ts';
+export type { TestPostgresServer } from './test-postgres.ts';
+export { startTestDaicho } from './test-server.ts';
+export type { StartTestDaichoOptions, TestDaicho } from './test-server.ts';
