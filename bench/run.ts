@@ -1,8 +1,10 @@
 // `pnpm bench [name…]`: runs the named benchmarks (all when none is named) and prints figures.
 import { benchColdStart } from './cold-start.ts';
+import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
+  'data-engine': benchDataEngine,
 };
 
 const names = process.argv.slice(2);

@@ -4,3 +4,5 @@ export { errorCodes, isErrorCode } from './errors/index.ts';
 export type { ErrorBody, ErrorCode } from './errors/index.ts';
 export type { HealthReport } from './health.ts';
 export { platformVersion } from './version.ts';
+export * from './definitions/index.ts';
+export { filterMetaSchema, objectMetaSchema } from './schemas.ts';

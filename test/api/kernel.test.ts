@@ -95,7 +95,7 @@ describe('HTTP kernel', () => {
     });
 
     it('answers a malformed JSON body with INVALID_JSON', async () => {
-      const response = await daicho.fetch('/api/v1/anything', {
+      const response = await daicho.fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"name": "株式会社',
@@ -114,7 +114,7 @@ describe('HTTP kernel', () => {
 
     it('answers a body over the limit with PAYLOAD_TOO_LARGE, declared or streamed', async () => {
       const big = JSON.stringify({ text: 'x'.repeat(2048) });
-      const declared = await daicho.fetch('/api/v1/anything', {
+      const declared = await daicho.fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: big,
@@ -134,7 +134,7 @@ describe('HTTP kernel', () => {
       `);
 
       // Chunked, with no Content-Length: the limit must hold while streaming.
-      const streamed = await daicho.fetch('/api/v1/anything', {
+      const streamed = await daicho.fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: new ReadableStream({
@@ -150,7 +150,7 @@ describe('HTTP kernel', () => {
     });
 
     it('answers a non-JSON body with UNSUPPORTED_MEDIA_TYPE', async () => {
-      const response = await daicho.fetch('/api/v1/anything', {
+      const response = await daicho.fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: 'hello',
@@ -175,7 +175,7 @@ describe('HTTP kernel', () => {
 
     it('refuses JSON nested deeper than the limit without overflowing the stack', async () => {
       const deep = '['.repeat(400) + ']'.repeat(400);
-      const response = await daicho.fetch('/api/v1/anything', {
+      const response = await daicho.fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: deep,

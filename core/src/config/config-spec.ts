@@ -29,6 +29,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Seed the demo workspace and its first admin on first start. */
   seedDemo: boolean;
+  /** Days a deleted field keeps its column (restorable) before a purge drops it. */
+  fieldRetentionDays: number;
+  /** Largest bulk-import request body, in bytes. */
+  importLimitBytes: number;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -192,5 +196,33 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'On first start, create the demo workspace and print its first admin credentials.',
     defaultText: 'true',
     parse: boolean(true),
+  },
+  {
+    env: 'DAICHO_FIELD_RETENTION_DAYS',
+    key: 'fieldRetentionDays',
+    description: 'Days a deleted field keeps its column and values, restorable, before a purge drops them.',
+    defaultText: '30',
+    parse: integer(0, 3650, 30),
+  },
+  {
+    env: 'DAICHO_IMPORT_LIMIT',
+    key: 'importLimitBytes',
+    description: 'Largest bulk-import request, such as 64mb.',
+    defaultText: '128mb',
+    parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
+  },
+  {
+    env: 'DAICHO_FIELD_RETENTION_DAYS',
+    key: 'fieldRetentionDays',
+    description: 'Days a deleted field keeps its column and values, restorable, before a purge drops them.',
+    defaultText: '30',
+    parse: integer(0, 3650, 30),
+  },
+  {
+    env: 'DAICHO_IMPORT_LIMIT',
+    key: 'importLimitBytes',
+    description: 'Largest bulk-import request, such as 64mb.',
+    defaultText: '128mb',
+    parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
   },
 ];

@@ -58,8 +58,18 @@ export const errors = {
       details: { allowed },
       headers: { Allow: allowed.join(', ') },
     }),
+  invalidSort: (path: string, message: string) =>
+    new DaichoError('INVALID_SORT', `The sort is not valid: ${path} ${message}`, { details: { problems: [{ path, code: 'sort', message }] } }),
   notFound: (what: string, id: string) => new DaichoError('NOT_FOUND', `${what} "${id}" was not found`, { details: { id } }),
   conflict: (message: string, details?: unknown) => new DaichoError('CONFLICT', message, { details }),
+  versionConflict: (message: string, details: { current: unknown }) => new DaichoError('VERSION_CONFLICT', message, { details }),
+  duplicateValue: (field: string, message: string, details: Record<string, unknown> = {}) =>
+    new DaichoError('DUPLICATE_VALUE', message, { details: { field, ...details } }),
+  referenceConflict: (message: string, details?: unknown) => new DaichoError('REFERENCE_CONFLICT', message, { details }),
+  invalidDefinition: (problems: InputProblem[]) =>
+    new DaichoError('INVALID_DEFINITION', problems.length === 1 ? `The definition is not valid: ${problems[0]!.path || '/'} ${problems[0]!.message}` : `The definition is not valid (${problems.length} problems)`, { details: { problems } }),
+  preconditionFailed: (message: string, details?: unknown) => new DaichoError('PRECONDITION_FAILED', message, { details }),
+  preconditionRequired: (message: string) => new DaichoError('PRECONDITION_REQUIRED', message),
   serviceUnavailable: (dependency: string, retryAfterSeconds: number, cause?: unknown) =>
     new DaichoError('SERVICE_UNAVAILABLE', `${dependency} is unavailable; retry later`, {
       cause,

@@ -4,7 +4,7 @@ import { errors } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { HttpContext, HttpMiddleware, HttpRouter, RequestState } from './context.ts';
 import { errorHandler } from './error-handler.ts';
-import { jsonBody } from './json-body.ts';
+import { bodyLimit } from './json-body.ts';
 import { requestContext } from './request-id.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
@@ -45,7 +45,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Koa<RequestState> 
   use(securityHeaders());
   use(errorHandler());
   use(unmatchedRequests());
-  use(jsonBody({ limitBytes: options.bodyLimitBytes }));
+  use(bodyLimit(options.bodyLimitBytes));
   for (const mount of options.routes) {
     app.use(mount.router.routes());
     app.use(mount.router.allowedMethods());

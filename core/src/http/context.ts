@@ -6,8 +6,8 @@ import type { Logger } from '../log/index.ts';
 export interface RequestState {
   requestId: string;
   logger: Logger;
-  /** The parsed JSON body, when the request had one. */
-  body?: unknown;
+  /** Default limit for request bodies, in bytes. */
+  bodyLimitBytes: number;
 }
 
 export type HttpContext = Context & { state: RequestState };

@@ -1,5 +1,5 @@
 import { errors } from '../errors/index.ts';
-import type { HttpMiddleware } from './context.ts';
+import type { HttpContext, HttpMiddleware } from './context.ts';
 
 export interface JsonBodyOptions {
   limitBytes: number;
@@ -9,35 +9,43 @@ export interface JsonBodyOptions {
   maxNodes?: number;
 }
 
-const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 /**
- * Reads JSON request bodies into `ctx.state.body`. The size limit is enforced while streaming
- * (a lying Content-Length gains nothing); nesting depth and value count are checked after
- * parsing, iteratively, so a hostile body can neither exhaust memory nor the stack.
+ * Reads the request's JSON body. The size limit is enforced while streaming (a lying
+ * Content-Length gains nothing); nesting depth and value count are checked after parsing,
+ * iteratively, so a hostile body can neither exhaust memory nor the stack. Routes call it when
+ * they want a body; a route that accepts larger bodies (bulk import) passes its own limit.
+ * A request with no body reads as `undefined`.
  */
-export function jsonBody(options: JsonBodyOptions): HttpMiddleware {
-  const maxDepth = options.maxDepth ?? 64;
-  const maxNodes = options.maxNodes ?? 200_000;
+export async function readJsonBody(ctx: HttpContext, options: Partial<JsonBodyOptions> = {}): Promise<unknown> {
+  const limitBytes = options.limitBytes ?? ctx.state.bodyLimitBytes;
+  if (!hasBody(ctx.req.headers)) return undefined;
+  if (!ctx.is('application/json', 'application/*+json')) {
+    throw errors.unsupportedMediaType(ctx.get('content-type') || '(none)', ['application/json']);
+  }
+  const declared = Number(ctx.get('content-length'));
+  if (Number.isFinite(declared) && declared > limitBytes) throw errors.payloadTooLarge(limitBytes);
+  const text = await readText(ctx.req, limitBytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw errors.invalidJson((error as Error).message);
+  }
+  assertShape(parsed, options.maxDepth ?? 64, options.maxNodes ?? 200_000);
+  return parsed;
+}
+
+/** Reads a raw body (CSV uploads) up to a limit, as text. */
+export async function readTextBody(ctx: HttpContext, limitBytes: number): Promise<string> {
+  const declared = Number(ctx.get('content-length'));
+  if (Number.isFinite(declared) && declared > limitBytes) throw errors.payloadTooLarge(limitBytes);
+  return readText(ctx.req, limitBytes);
+}
+
+/** Records the default body limit for {@link readJsonBody}. */
+export function bodyLimit(limitBytes: number): HttpMiddleware {
   return async (ctx, next) => {
-    if (!METHODS_WITH_BODY.has(ctx.method) || !hasBody(ctx.req.headers)) {
-      await next();
-      return;
-    }
-    if (!ctx.is('application/json', 'application/*+json')) {
-      throw errors.unsupportedMediaType(ctx.get('content-type') || '(none)', ['application/json']);
-    }
-    const declared = Number(ctx.get('content-length'));
-    if (Number.isFinite(declared) && declared > options.limitBytes) throw errors.payloadTooLarge(options.limitBytes);
-    const text = await readText(ctx.req, options.limitBytes);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw errors.invalidJson((error as Error).message);
-    }
-    assertShape(parsed, maxDepth, maxNodes);
-    ctx.state.body = parsed;
+    ctx.state.bodyLimitBytes = limitBytes;
     await next();
   };
 }

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
-import { healthRoutes } from '../api/index.ts';
+import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
 import { UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
 import type { Logger } from '../log/index.ts';
+import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
+import { createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
 
@@ -19,6 +21,7 @@ export interface BootedDaicho {
   firstStart: FirstStartResult | undefined;
   /** Whether the database is the embedded one. */
   embedded: boolean;
+  metadata: MetadataCache;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -45,10 +48,20 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     await database.migrate();
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
+    const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
+    await metadata.startListening(config.databaseUrl ?? embedded!.url);
+    const apiDeps: ApiDeps = {
+      em: () => db.em(),
+      metadata,
+      logger,
+      fieldRetentionDays: config.fieldRetentionDays,
+      importLimitBytes: config.importLimitBytes,
+      afterObjectChange: createRollupHook({ em: () => db.em(), metadata, logger }),
+    };
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() })],
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps)],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {
@@ -62,7 +75,9 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       app,
       firstStart,
       embedded: stopEmbedded !== undefined,
+      metadata,
       async shutdown() {
+        await metadata.stop();
         await db.close();
         await stopEmbedded?.stop();
       },

@@ -1,10 +1,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { createUser, generatePassword } from '../auth/index.ts';
+import { createWorkspace, findWorkspaceBySlug } from '../workspaces/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { bootDaicho, type BootedDaicho } from '../runtime/index.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface ApiRequestOptions {
+  headers?: Record<string, string>;
+  token?: string | null;
+}
+
+export interface TestApi {
+  get(path: string, options?: ApiRequestOptions): Promise<ApiResponse>;
+  post(path: string, body?: unknown, options?: ApiRequestOptions): Promise<ApiResponse>;
+  put(path: string, body?: unknown, options?: ApiRequestOptions): Promise<ApiResponse>;
+  patch(path: string, body?: unknown, options?: ApiRequestOptions): Promise<ApiResponse>;
+  delete(path: string, options?: ApiRequestOptions): Promise<ApiResponse>;
+}
 
 export interface StartTestDaichoOptions {
   /** A PostgreSQL server to create the test database on. */
@@ -22,6 +44,12 @@ export interface TestDaicho extends BootedDaicho {
   logLines(): Array<Record<string, unknown>>;
   /** `fetch` relative to the server, e.g. `t.fetch('/healthz')`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A session token of the demo workspace's admin. */
+  adminToken: string;
+  /** Creates a user in a workspace (the demo one by default) and returns a session token for them. */
+  createUserSession(options?: { isAdmin?: boolean; workspaceSlug?: string; email?: string }): Promise<{ token: string; userId: string; workspaceId: string }>;
+  /** JSON requests as the demo admin (or with `token`), returning status, headers and parsed body. */
+  api: TestApi;
   close(): Promise<void>;
 }
 
@@ -53,7 +81,48 @@ export async function startTestDaicho(options: StartTestDaichoOptions): Promise<
   const server = http.createServer(booted.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const request = async (method: string, path: string, body: unknown, options: ApiRequestOptions = {}, token?: string): Promise<ApiResponse> => {
+    const headers: Record<string, string> = { ...options.headers };
+    const bearer = options.token === null ? undefined : (options.token ?? token);
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON (CSV, HTML): the text as it is.
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  let adminToken = '';
+  if (booted.firstStart) {
+    const login = await request('POST', '/api/v1/auth/login', { workspace: booted.firstStart.workspaceSlug, email: booted.firstStart.adminEmail, password: booted.firstStart.adminPassword });
+    adminToken = (login.body as { token: string }).token;
+  }
+  const api: TestApi = {
+    get: (path, options) => request('GET', path, undefined, options, adminToken),
+    post: (path, body, options) => request('POST', path, body, options, adminToken),
+    put: (path, body, options) => request('PUT', path, body, options, adminToken),
+    patch: (path, body, options) => request('PATCH', path, body, options, adminToken),
+    delete: (path, options) => request('DELETE', path, undefined, options, adminToken),
+  };
+  const createUserSession: TestDaicho['createUserSession'] = async (options = {}) => {
+    const em = booted.database.em();
+    const slug = options.workspaceSlug ?? 'demo';
+    const workspace = (await findWorkspaceBySlug(em, slug)) ?? (await createWorkspace(em, { slug, name: slug }));
+    const email = options.email ?? `user-${randomUUID()}@example.com`;
+    const password = generatePassword();
+    const user = await createUser(em, { workspace, email, displayName: email, password, isAdmin: options.isAdmin ?? false });
+    const login = await request('POST', '/api/v1/auth/login', { workspace: slug, email, password });
+    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+    return { token: (login.body as { token: string }).token, userId: user.id, workspaceId: workspace.id };
+  };
   return {
+    adminToken,
+    createUserSession,
+    api,
     ...booted,
     baseUrl,
     testDatabase,

@@ -1,9 +1,15 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { PlatformFoundation } from './m0001-platform-foundation.ts';
+import { Definitions } from './m0002-definitions.ts';
+import { Sessions } from './m0003-sessions.ts';
 
 /**
  * The platform migrations, in order. Listed here rather than discovered by a file glob so that
  * the order is explicit and the list works the same from source and from a bundle.
  * Append only: a migration that has shipped is never edited.
  */
-export const platformMigrations: MigrationObject[] = [{ name: '0001-platform-foundation', class: PlatformFoundation }];
+export const platformMigrations: MigrationObject[] = [
+  { name: '0001-platform-foundation', class: PlatformFoundation },
+  { name: '0002-definitions', class: Definitions },
+  { name: '0003-sessions', class: Sessions },
+];

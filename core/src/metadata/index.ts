@@ -1,0 +1,16 @@
+// Metadata: object definitions validated against the sdk meta-schemas, stored with their
+// version history, cached per workspace (invalidated across nodes by LISTEN/NOTIFY) and
+// exported/imported as packages. Exposes the workspace query catalog other domains query with.
+export type { DefinitionChange, DefinitionVersionRow, StoredObject } from './definitions.repository.ts';
+export { findObjectRow, listObjectRows, METADATA_CHANNEL } from './definitions.repository.ts';
+export { applyJsonPatch, diffJson } from './json-patch.ts';
+export type { JsonPatchOperation } from './json-patch.ts';
+export { createMetadataCache, loadWorkspaceMetadata } from './metadata-cache.ts';
+export type { MetadataCache, WorkspaceMetadata } from './metadata-cache.ts';
+export { checkDocumentBounds, validateObjectDocument } from './meta-schema.ts';
+export {
+  addField, assertValidObjectDocument, createObject, deleteField, deleteObject, exportDefinitions, importDefinitions,
+  listObjectVersions, previewFieldChange, purgeDeletedFields, replaceField, replaceObject, restoreField, restoreObject,
+} from './object-definitions.service.ts';
+export type { DefinitionsPackage, MetadataActor, MetadataDeps, ObjectChangeResult } from './object-definitions.service.ts';
+export { compoundComponents, createQueryCatalog, objectToQuery, userQueryObject } from './query-catalog.ts';

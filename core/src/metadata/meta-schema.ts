@@ -1,0 +1,64 @@
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { objectMetaSchema, filterMetaSchema } from '@daicho/sdk';
+import type { InputProblem } from '../errors/index.ts';
+import { createPlatformAjv } from '../validation/index.ts';
+
+/** Definitions larger or deeper than this are refused before any validator runs. */
+export const DEFINITION_MAX_BYTES = 1024 * 1024;
+export const DEFINITION_MAX_DEPTH = 32;
+
+let objectValidator: ValidateFunction | undefined;
+
+/** The platform's own Ajv for meta-schemas: strict, no `$data`, only safe formats. */
+function createMetaAjv(): Ajv2020 {
+  const ajv = createPlatformAjv({ strict: true, allErrors: true, discriminator: true, formats: ['date-time', 'date'] });
+  ajv.addSchema(filterMetaSchema as object);
+  return ajv;
+}
+
+function compiledObjectValidator(): ValidateFunction {
+  objectValidator ??= createMetaAjv().compile(objectMetaSchema as object);
+  return objectValidator;
+}
+
+/** Checks size and nesting iteratively, so a hostile document cannot overflow the stack. */
+export function checkDocumentBounds(document: unknown, maxBytes = DEFINITION_MAX_BYTES, maxDepth = DEFINITION_MAX_DEPTH): InputProblem[] {
+  const size = Buffer.byteLength(JSON.stringify(document) ?? '', 'utf8');
+  if (size > maxBytes) return [{ path: '', code: 'maxBytes', message: `The definition is ${size} bytes; at most ${maxBytes} are allowed` }];
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: document, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= maxDepth) return [{ path: '', code: 'maxDepth', message: `The definition is nested deeper than ${maxDepth} levels` }];
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return [];
+}
+
+/** Turns Ajv errors into problems with JSON pointers; the noisy branch errors of a oneOf are dropped. */
+export function toProblems(errors: readonly ErrorObject[] | null | undefined): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors ?? []) {
+    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    const path = error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
+    const message =
+      error.keyword === 'additionalProperties' ? 'is not a known property'
+      : error.keyword === 'required' ? 'is required'
+      : error.keyword === 'enum' ? `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      : (error.message ?? 'is not valid');
+    const key = `${path}|${error.keyword}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ path, code: error.keyword, message });
+  }
+  return problems;
+}
+
+/** Validates a document against the object meta-schema; returns problems (empty when valid). */
+export function validateObjectDocument(document: unknown): InputProblem[] {
+  const bounds = checkDocumentBounds(document);
+  if (bounds.length > 0) return bounds;
+  const validate = compiledObjectValidator();
+  return validate(document) ? [] : toProblems(validate.errors);
+}

@@ -1,0 +1,110 @@
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../log/index.ts';
+import type { QueryCatalog, QueryObject } from '../query/index.ts';
+import { workspaceSchemaName } from '../storage/index.ts';
+import { listObjectRows, METADATA_CHANNEL, readMetadataVersions, type StoredObject } from './definitions.repository.ts';
+import { createQueryCatalog, objectToQuery } from './query-catalog.ts';
+
+/** Everything a node knows about one workspace's definitions, at one metadata version. */
+export interface WorkspaceMetadata {
+  workspaceId: string;
+  /** PostgreSQL schema of the workspace's record tables. */
+  schema: string;
+  /** The workspace's metadata version this snapshot reflects. */
+  version: number;
+  objects: ReadonlyMap<string, StoredObject>;
+  queryObjects: ReadonlyMap<string, QueryObject>;
+  catalog: QueryCatalog;
+}
+
+export interface MetadataCache {
+  /** The current snapshot, loaded on first use and after every change. */
+  get(workspaceId: string): Promise<WorkspaceMetadata>;
+  invalidate(workspaceId: string): void;
+  /** Hears other nodes' changes (LISTEN/NOTIFY), with a periodic version check as fallback. */
+  startListening(databaseUrl: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Builds a snapshot from the stored definitions. */
+export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promise<WorkspaceMetadata> {
+  const versions = await db.withSchema('daicho').selectFrom('workspace').select('metadata_version').where('id', '=', workspaceId).executeTakeFirst();
+  const rows = await listObjectRows(db, workspaceId);
+  const schema = workspaceSchemaName(workspaceId);
+  const objects = new Map(rows.map((row) => [row.name, row]));
+  const queryObjects = new Map(rows.map((row) => [row.name, objectToQuery(row.body, schema)]));
+  return {
+    workspaceId,
+    schema,
+    version: Number(versions?.metadata_version ?? 0),
+    objects,
+    queryObjects,
+    catalog: createQueryCatalog(queryObjects.values(), workspaceId),
+  };
+}
+
+export function createMetadataCache(options: { db: () => Db; logger: Logger; pollIntervalMs?: number }): MetadataCache {
+  const entries = new Map<string, Promise<WorkspaceMetadata>>();
+  let listener: pg.Client | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const invalidate = (workspaceId: string) => entries.delete(workspaceId);
+
+  const onVersion = async (workspaceId: string, version: number) => {
+    const cached = entries.get(workspaceId);
+    if (!cached) return;
+    const snapshot = await cached.catch(() => undefined);
+    if (!snapshot || snapshot.version < version) invalidate(workspaceId);
+  };
+
+  const connect = async (databaseUrl: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'daicho-metadata-listener' });
+    client.on('notification', (message) => {
+      const [workspaceId, version] = (message.payload ?? '').split(':');
+      if (workspaceId && version) void onVersion(workspaceId, Number(version));
+    });
+    client.on('error', (error) => {
+      options.logger.warn({ err: error }, 'metadata listener lost its connection; reconnecting');
+      listener = undefined;
+      // Changes missed while disconnected are caught by the next version check.
+      if (!stopped) setTimeout(() => void connect(databaseUrl).catch(() => undefined), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`listen ${METADATA_CHANNEL}`);
+    listener = client;
+  };
+
+  return {
+    get(workspaceId) {
+      let entry = entries.get(workspaceId);
+      if (!entry) {
+        entry = loadWorkspaceMetadata(options.db(), workspaceId);
+        entries.set(workspaceId, entry);
+        entry.catch(() => entries.delete(workspaceId));
+      }
+      return entry;
+    },
+    invalidate,
+    async startListening(databaseUrl) {
+      await connect(databaseUrl);
+      poll = setInterval(() => {
+        readMetadataVersions(options.db()).then(
+          (versions) => {
+            for (const [workspaceId, version] of versions) void onVersion(workspaceId, version);
+          },
+          (error: unknown) => options.logger.warn({ err: error }, 'metadata version check failed'),
+        );
+      }, options.pollIntervalMs ?? 5000);
+      poll.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (poll) clearInterval(poll);
+      await listener?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import type { ObjectDefinition } from '@daicho/sdk';
+import { sql } from 'kysely';
+import { errors } from '../errors/index.ts';
+import type { WorkspaceMetadata } from '../metadata/index.ts';
+import { compileJoins, type QueryCatalog, type QueryObject } from '../query/index.ts';
+import { rowToRecord } from './record-columns.ts';
+import { formulaContext, selectRecordColumns } from './record-select.ts';
+import type { Db, RecordsActor } from './records-context.ts';
+
+/** Lookup paths expand at most this deep (`account.owner` is two). */
+export const MAX_EXPAND_DEPTH = 3;
+
+/** A tree of lookups to expand: `{ account: { owner: {} } }`. */
+export type ExpandTree = Map<string, ExpandTree>;
+
+/** Checks each path against the catalog (every segment a lookup) and builds the tree. */
+export function parseExpand(paths: readonly string[], root: QueryObject, catalog: QueryCatalog): ExpandTree {
+  const tree: ExpandTree = new Map();
+  for (const path of paths) {
+    const segments = path.split('.');
+    if (segments.length > MAX_EXPAND_DEPTH) throw errors.invalidQuery('expand', `"${path}" is deeper than ${MAX_EXPAND_DEPTH} lookups`);
+    let object = root;
+    let node = tree;
+    for (const segment of segments) {
+      const field = object.fields.get(segment);
+      if (!field?.target) throw errors.invalidQuery('expand', `"${path}": ${segment} is not a lookup of ${object.name}`);
+      const target = catalog.object(field.target);
+      if (!target) throw errors.invalidQuery('expand', `"${path}": ${field.target} is not available`);
+      let child = node.get(segment);
+      if (!child) {
+        child = new Map();
+        node.set(segment, child);
+      }
+      node = child;
+      object = target;
+    }
+  }
+  return tree;
+}
+
+/** Users as they appear when expanded: who they are, never their credentials. */
+async function loadUsers(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await db.withSchema('daicho').selectFrom('user').select(['id', 'email', 'display_name', 'locale', 'time_zone', 'status'])
+    .where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id as string, { id: row.id, email: row.email, displayName: row.display_name, locale: row.locale, timeZone: row.time_zone, status: row.status }]));
+}
+
+/**
+ * Replaces lookup ids with the referenced records, level by level: one query per lookup field
+ * and level (never one per record), whatever the page size.
+ */
+export async function expandRecords(db: Db, metadata: WorkspaceMetadata, actor: RecordsActor, definition: ObjectDefinition | 'user', records: Array<Record<string, unknown>>, tree: ExpandTree): Promise<void> {
+  for (const [fieldName, subtree] of tree) {
+    const targetName = definition === 'user' ? undefined : lookupTarget(definition, fieldName);
+    if (!targetName) continue;
+    const ids = [...new Set(records.map((record) => record[fieldName]).filter((id): id is string => typeof id === 'string'))];
+    if (ids.length === 0) continue;
+    let loaded: Map<string, Record<string, unknown>>;
+    let targetDefinition: ObjectDefinition | 'user';
+    if (targetName === 'user') {
+      loaded = await loadUsers(db, actor.workspaceId, ids);
+      targetDefinition = 'user';
+    } else {
+      const target = metadata.objects.get(targetName)!.body;
+      const selection = selectRecordColumns(target, target.name, metadata.catalog, formulaContext(actor));
+      // Referenced records in the recycle bin still show: the reference is real until purged.
+      const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, target.table!)} as r ${compileJoins(selection.scope)}
+        where r.id = any(${sql.val(ids)}::uuid[])`.execute(db);
+      loaded = new Map(rows.map((row) => [row.id as string, rowToRecord(target, row, selection.formulaAliases)]));
+      targetDefinition = target;
+    }
+    const expanded = [...loaded.values()];
+    if (subtree.size > 0) await expandRecords(db, metadata, actor, targetDefinition, expanded, subtree);
+    for (const record of records) {
+      const id = record[fieldName];
+      if (typeof id === 'string') record[fieldName] = loaded.get(id) ?? { id };
+    }
+  }
+}
+
+const systemLookups: Record<string, string> = { createdBy: 'user', updatedBy: 'user', ownerId: 'user' };
+
+function lookupTarget(definition: ObjectDefinition, fieldName: string): string | undefined {
+  if (systemLookups[fieldName]) return systemLookups[fieldName];
+  const field = definition.fields.find((candidate) => candidate.name === fieldName);
+  return field && (field.type === 'lookup' || field.type === 'masterDetail') ? field.target : undefined;
+}

@@ -1,0 +1,292 @@
+import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
+import { sql } from 'kysely';
+import { generateUuidV7 } from '../db/index.ts';
+import { DaichoError, errors } from '../errors/index.ts';
+import type { StoredObject, WorkspaceMetadata } from '../metadata/index.ts';
+import { autoNumberSequence, constraintName } from '../storage/index.ts';
+import { formatAutoNumber } from './auto-number.ts';
+import { withIdempotency, type StoredResponse } from './idempotency.ts';
+import { normalizeRecordInput } from './normalize-record.ts';
+import { hasDefault } from './record-input-schema.ts';
+import { rowToRecord, toColumns } from './record-columns.ts';
+import { compileJoins } from '../query/index.ts';
+import { formulaContext, ROOT_ALIAS, selectRecordColumns } from './record-select.ts';
+import { kyselyOf, type Db, type RecordsActor, type RecordsDeps } from './records-context.ts';
+import { refreshRollups } from './rollups.ts';
+import { buildSearchText } from './search-text.ts';
+import { validateRecordInput } from './validate-record.ts';
+
+export type RecordBody = Record<string, unknown>;
+export type ApiRecord = Record<string, unknown> & { id: string; version: number };
+
+/** The object a request addresses, with the workspace snapshot it was resolved in. */
+export interface ResolvedObject {
+  metadata: WorkspaceMetadata;
+  stored: StoredObject;
+  definition: ObjectDefinition;
+}
+
+export async function resolveObject(deps: RecordsDeps, actor: RecordsActor, objectName: string): Promise<ResolvedObject> {
+  const metadata = await deps.metadata.get(actor.workspaceId);
+  const stored = metadata.objects.get(objectName);
+  if (!stored) throw errors.notFound('Object', objectName);
+  return { metadata, stored, definition: stored.body };
+}
+
+function assertBody(body: unknown): asserts body is RecordBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw errors.validationFailed([{ path: '', code: 'type', message: 'The record must be a JSON object' }]);
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids that are not UUIDs cannot exist: answer 404 without asking the database. */
+export function assertRecordId(objectName: string, id: string): void {
+  if (!UUID.test(id)) throw errors.notFound(objectName, id);
+}
+
+function defaultValue(field: FieldDefinition, now: Date, timeZone: string): unknown {
+  if (!('default' in field) || field.default === undefined) return undefined;
+  if (field.type === 'date' && field.default === 'today') return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
+  if (field.type === 'datetime' && field.default === 'now') return now.toISOString();
+  return structuredClone(field.default);
+}
+
+/** Turns constraint violations from the database into the errors a client can act on. */
+export function mapDatabaseError(error: unknown, resolved: ResolvedObject): never {
+  const pgError = error as { code?: string; constraint?: string };
+  const table = resolved.definition.table!;
+  const fieldFor = (prefix: string) => resolved.definition.fields.find((field) => field.column && constraintName(prefix, table, field.column) === pgError.constraint);
+  if (pgError.code === '23505') {
+    const field = fieldFor('uq');
+    throw errors.duplicateValue(field?.name ?? 'unknown', field ? `Another record already has this ${field.name}` : 'A unique value is already taken');
+  }
+  if (pgError.code === '23503') {
+    const field = fieldFor('fk');
+    if (field) throw errors.validationFailed([{ path: `/${field.name}`, code: 'unknownReference', message: 'refers to a record that does not exist' }]);
+    throw errors.referenceConflict('Other records still refer to this record');
+  }
+  throw error;
+}
+
+async function columnValuesForCreate(db: Db, resolved: ResolvedObject, actor: RecordsActor, body: RecordBody, now: Date): Promise<Record<string, unknown>> {
+  const { definition, metadata } = resolved;
+  const values: Record<string, unknown> = {};
+  for (const field of definition.fields) {
+    if (field.type === 'formula' || field.type === 'rollup') continue;
+    if (field.type === 'autoNumber') {
+      const sequence = autoNumberSequence({ schema: metadata.schema, table: definition.table! }, field);
+      const { rows } = await sql<{ n: string }>`select nextval(${`"${sequence.schema}"."${sequence.table}"`}::regclass) as n`.execute(db);
+      Object.assign(values, toColumns(field, formatAutoNumber(field.format, Number(rows[0]!.n), now, actor.timeZone)));
+      continue;
+    }
+    if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
+  }
+  return values;
+}
+
+/** Reads one record (live, or in the recycle bin when asked) with its computed fields. */
+export async function selectRecordById(db: Db, resolved: ResolvedObject, actor: RecordsActor, id: string, options: { deleted?: boolean; forUpdate?: boolean } = {}): Promise<ApiRecord | undefined> {
+  const { definition, metadata } = resolved;
+  const selection = selectRecordColumns(definition, definition.name, metadata.catalog, formulaContext(actor));
+  const deleted = options.deleted ? sql`is not null` : sql`is null`;
+  const lock = options.forUpdate ? sql` for update of ${sql.id(ROOT_ALIAS)}` : sql``;
+  const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)} ${compileJoins(selection.scope)}
+    where ${sql.ref(`${ROOT_ALIAS}.id`)} = ${id} and ${sql.ref(`${ROOT_ALIAS}.deleted_at`)} ${deleted}${lock}`.execute(db);
+  return rows[0] && (rowToRecord(definition, rows[0], selection.formulaAliases) as ApiRecord);
+}
+
+export interface CreateRecordOptions {
+  idempotencyKey?: string;
+  requestHash?: string;
+}
+
+/** Creates a record: normalise, default, validate, number, insert, refresh roll-ups; all in one transaction. */
+export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, input: unknown, options: CreateRecordOptions = {}): Promise<StoredResponse & { replayed: boolean }> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  const { definition, metadata } = resolved;
+  assertBody(input);
+  const now = new Date();
+  const { body, problems } = normalizeRecordInput(definition, input);
+  validateRecordInput(definition, body, 'create', undefined, problems);
+  for (const field of definition.fields) {
+    if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
+  }
+  return deps.em().transactional(async (trx) => {
+    const db = kyselyOf(trx);
+    const work = async (): Promise<StoredResponse> => {
+      const id = generateUuidV7(now.getTime());
+      const values = {
+        ...(await columnValuesForCreate(db, resolved, actor, body, now)),
+        id,
+        created_by: actor.userId,
+        updated_by: actor.userId,
+        owner_id: actor.userId,
+        search_text: buildSearchText(definition, body),
+      };
+      try {
+        await db.withSchema(metadata.schema).insertInto(definition.table!).values(values).execute();
+      } catch (error) {
+        mapDatabaseError(error, resolved);
+      }
+      await refreshRollups(db, metadata, actor, definition.name, [{ after: body }]);
+      const record = await selectRecordById(db, resolved, actor, id);
+      return { status: 201, body: record };
+    };
+    if (!options.idempotencyKey) return { ...(await work()), replayed: false };
+    return withIdempotency(db, { workspaceId: actor.workspaceId, userId: actor.userId, key: options.idempotencyKey, hash: options.requestHash ?? '' }, work);
+  });
+}
+
+export async function getRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, options: { deleted?: boolean } = {}): Promise<ApiRecord> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  assertRecordId(objectName, id);
+  const record = await selectRecordById(kyselyOf(deps.em()), resolved, actor, id, options);
+  if (!record) throw errors.notFound(objectName, id);
+  return record;
+}
+
+/** How a client says which version it edits: If-Match (412 when stale) or `version` in the body (409). */
+export interface VersionPrecondition {
+  /** A version, or `*` to accept any (an explicit choice to overwrite). */
+  ifMatch?: number | '*';
+  bodyVersion?: number;
+}
+
+function checkPrecondition(current: ApiRecord, precondition: VersionPrecondition): void {
+  if (precondition.ifMatch !== undefined && precondition.ifMatch !== '*' && precondition.ifMatch !== current.version) {
+    throw errors.preconditionFailed(`The record changed since it was read (it is at version ${current.version})`, { current });
+  }
+  if (precondition.bodyVersion !== undefined && precondition.bodyVersion !== current.version) {
+    throw errors.versionConflict(`The record is at version ${current.version}, not ${precondition.bodyVersion}`, { current });
+  }
+}
+
+/**
+ * Updates some fields of a record, if it is still at the version the client read. The row is
+ * locked while the change is validated and written, so two concurrent edits of one version
+ * cannot both succeed: one gets 200, the other 412 (or 409).
+ */
+export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, input: unknown, precondition: VersionPrecondition): Promise<ApiRecord> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  const { definition, metadata } = resolved;
+  assertRecordId(objectName, id);
+  assertBody(input);
+  if (precondition.ifMatch === undefined && precondition.bodyVersion === undefined) {
+    throw errors.preconditionRequired('Send If-Match with the record\'s ETag (or its version in the body) so that no change is overwritten');
+  }
+  const { body, problems } = normalizeRecordInput(definition, input);
+  return deps.em().transactional(async (trx) => {
+    const db = kyselyOf(trx);
+    const current = await selectRecordById(db, resolved, actor, id, { forUpdate: true });
+    if (!current) throw errors.notFound(objectName, id);
+    checkPrecondition(current, precondition);
+    validateRecordInput(definition, body, 'update', current, problems);
+    const values: Record<string, unknown> = {};
+    for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
+    const merged = { ...current, ...body };
+    try {
+      await db.withSchema(metadata.schema).updateTable(definition.table!)
+        .set({ ...values, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId, search_text: buildSearchText(definition, merged) })
+        .where('id', '=', id).execute();
+    } catch (error) {
+      mapDatabaseError(error, resolved);
+    }
+    await refreshRollups(db, metadata, actor, definition.name, [{ before: current, after: merged }]);
+    return (await selectRecordById(db, resolved, actor, id))!;
+  });
+}
+
+/** Children that go to the recycle bin with their parent: every masterDetail pointing here, recursively. */
+async function cascadeSoftDelete(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0): Promise<void> {
+  if (ids.length === 0 || depth > 10) return;
+  for (const stored of metadata.objects.values()) {
+    for (const field of stored.body.fields) {
+      if (field.type !== 'masterDetail' || field.target !== parent.name) continue;
+      const { rows } = await sql<{ id: string }>`update ${sql.id(metadata.schema, stored.body.table!)} set deleted_at = ${at}, version = version + 1, updated_by = ${actor.userId}
+        where ${sql.ref(field.column!)} = any(${sql.val(ids)}::uuid[]) and deleted_at is null returning id`.execute(db);
+      await cascadeSoftDelete(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1);
+    }
+  }
+}
+
+async function assertNotRestricted(db: Db, metadata: WorkspaceMetadata, target: ObjectDefinition, id: string): Promise<void> {
+  for (const stored of metadata.objects.values()) {
+    for (const field of stored.body.fields) {
+      if (field.type !== 'lookup' || field.target !== target.name || field.onDelete !== 'restrict') continue;
+      const { rows } = await sql`select 1 from ${sql.id(metadata.schema, stored.body.table!)} where ${sql.ref(field.column!)} = ${id} and deleted_at is null limit 1`.execute(db);
+      if (rows.length > 0) throw errors.referenceConflict(`${stored.name} records refer to this record through ${field.name}; change them first`, { object: stored.name, field: field.name });
+    }
+  }
+}
+
+/** Moves a record (and its masterDetail children) to the recycle bin. */
+export async function deleteRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, precondition: VersionPrecondition = {}): Promise<void> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  const { definition, metadata } = resolved;
+  assertRecordId(objectName, id);
+  await deps.em().transactional(async (trx) => {
+    const db = kyselyOf(trx);
+    const current = await selectRecordById(db, resolved, actor, id, { forUpdate: true });
+    if (!current) throw errors.notFound(objectName, id);
+    checkPrecondition(current, precondition);
+    await assertNotRestricted(db, metadata, definition, id);
+    const at = new Date();
+    await db.withSchema(metadata.schema).updateTable(definition.table!).set({ deleted_at: at, version: sql`version + 1`, updated_by: actor.userId }).where('id', '=', id).execute();
+    await cascadeSoftDelete(db, metadata, definition, [id], at, actor);
+    await refreshRollups(db, metadata, actor, definition.name, [{ before: current }]);
+  });
+}
+
+/** Brings a record back from the recycle bin, with the children that were deleted with it. */
+export async function restoreRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string): Promise<ApiRecord> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  const { definition, metadata } = resolved;
+  assertRecordId(objectName, id);
+  return deps.em().transactional(async (trx) => {
+    const db = kyselyOf(trx);
+    const { rows } = await sql<{ deleted_at: Date }>`select deleted_at from ${sql.id(metadata.schema, definition.table!)} where id = ${id} and deleted_at is not null for update`.execute(db);
+    const deletedAt = rows[0]?.deleted_at;
+    if (!deletedAt) throw errors.notFound(objectName, id);
+    try {
+      await db.withSchema(metadata.schema).updateTable(definition.table!).set({ deleted_at: null, version: sql`version + 1`, updated_by: actor.userId }).where('id', '=', id).execute();
+      await cascadeRestore(db, metadata, definition, [id], deletedAt, actor);
+    } catch (error) {
+      mapDatabaseError(error, resolved);
+    }
+    const record = (await selectRecordById(db, resolved, actor, id))!;
+    await refreshRollups(db, metadata, actor, definition.name, [{ after: record }]);
+    return record;
+  });
+}
+
+async function cascadeRestore(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0): Promise<void> {
+  if (ids.length === 0 || depth > 10) return;
+  for (const stored of metadata.objects.values()) {
+    for (const field of stored.body.fields) {
+      if (field.type !== 'masterDetail' || field.target !== parent.name) continue;
+      // Only the children deleted together with the parent, not those deleted on their own before.
+      const { rows } = await sql<{ id: string }>`update ${sql.id(metadata.schema, stored.body.table!)} set deleted_at = null, version = version + 1, updated_by = ${actor.userId}
+        where ${sql.ref(field.column!)} = any(${sql.val(ids)}::uuid[]) and deleted_at = ${at} returning id`.execute(db);
+      await cascadeRestore(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1);
+    }
+  }
+}
+
+/** Deletes a record from the recycle bin for good. */
+export async function purgeRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string): Promise<void> {
+  const resolved = await resolveObject(deps, actor, objectName);
+  const { definition, metadata } = resolved;
+  assertRecordId(objectName, id);
+  await deps.em().transactional(async (trx) => {
+    const db = kyselyOf(trx);
+    try {
+      const result = await db.withSchema(metadata.schema).deleteFrom(definition.table!).where('id', '=', id).where('deleted_at', 'is not', null).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) throw errors.notFound(objectName, id);
+    } catch (error) {
+      if (error instanceof DaichoError) throw error;
+      mapDatabaseError(error, resolved);
+    }
+  });
+}

@@ -1,0 +1,7 @@
+// Definitions: the TypeScript shapes of what admins and plugins define, in step with sdk/schemas.
+export { fieldTypes, formulaReturnTypes } from './field-types.ts';
+export type { AddressValue, AttachmentValue, CurrencyValue, FieldType, FieldValueShapes, FormulaReturnType, PersonNameValue } from './field-types.ts';
+export { systemFieldNames } from './object-definition.ts';
+export type * from './object-definition.ts';
+export { filterLimits, filterOperators, filterVariableNames, relativeDateNames } from './filter.ts';
+export type * from './filter.ts';
