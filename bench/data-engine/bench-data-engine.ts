@@ -86,8 +86,9 @@ async function main(): Promise<void> {
         f_discount as discount, f_renewal as renewal, created_at, updated_at, version from "${schema}".obj_deal;
       alter table baseline.deal add primary key (id);
       alter table baseline.deal alter column created_at set default now(), alter column updated_at set default now(), alter column version set default 1;
-      create index on baseline.deal (account_id); create index on baseline.deal (stage); create index on baseline.deal (amount); create index on baseline.deal (close_date);
-      vacuum analyze baseline.deal; vacuum analyze baseline.account;`);
+      create index on baseline.deal (account_id); create index on baseline.deal (stage); create index on baseline.deal (amount); create index on baseline.deal (close_date);`);
+    await queryDatabase(database.url, 'vacuum analyze baseline.deal');
+    await queryDatabase(database.url, 'vacuum analyze baseline.account');
     const baselinePort = await freePort();
     const baseline = spawn(process.execPath, [path.join(import.meta.dirname, 'baseline-server.ts'), String(baselinePort), database.url, 'baseline'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => baseline.stdout!.once('data', resolve));

@@ -130,6 +130,36 @@ describe('records API', () => {
     });
   });
 
+  describe('concurrency on objects written in one statement (no formula, auto-number or roll-up)', () => {
+    beforeAll(async () => {
+      const note = { name: 'note', labels: { en: 'Note' }, titleField: 'subject', fields: [{ name: 'subject', type: 'text', labels: { en: 'Subject' } }, { name: 'body', type: 'longText', labels: { en: 'Body' } }] };
+      expect((await daicho.api.post('/api/v1/meta/objects', note)).status).toBe(201);
+    });
+
+    it('lets exactly one of several parallel PATCHes with the same ETag through, and counts every change', async () => {
+      const note = await daicho.api.post('/api/v1/records/note', { subject: 'Race' });
+      const results = await Promise.all([1, 2, 3, 4].map((n) => daicho.api.patch(`/api/v1/records/note/${note.body.id}`, { body: `edit ${n}` }, { headers: { 'if-match': '"1"' } })));
+      expect(results.map((result) => result.status).sort()).toEqual([200, 412, 412, 412]);
+      const winner = results.find((result) => result.status === 200)!;
+      const final = await daicho.api.get(`/api/v1/records/note/${note.body.id}`);
+      expect(final.body).toMatchObject({ version: 2, body: winner.body.body });
+    });
+
+    it('answers 404, 409 and 412 as the slower path does', async () => {
+      const note = await daicho.api.post('/api/v1/records/note', { subject: 'Paths' });
+      expect((await daicho.api.patch('/api/v1/records/note/00000000-0000-7000-8000-000000000000', { body: 'x' }, { headers: { 'if-match': '"1"' } })).status).toBe(404);
+      expect((await daicho.api.patch(`/api/v1/records/note/${note.body.id}`, { body: 'x', version: 7 })).body.error.code).toBe('VERSION_CONFLICT');
+      expect((await daicho.api.patch(`/api/v1/records/note/${note.body.id}`, { body: 'x' }, { headers: { 'if-match': '"7"' } })).body.error.code).toBe('PRECONDITION_FAILED');
+      const overwrite = await daicho.api.patch(`/api/v1/records/note/${note.body.id}`, { body: 'anyway' }, { headers: { 'if-match': '*' } });
+      expect(overwrite.status).toBe(200);
+      expect(overwrite.body.version).toBe(2);
+      // Changing the searched title takes the full path and still updates search.
+      await daicho.api.patch(`/api/v1/records/note/${note.body.id}`, { subject: 'Renamed topic' }, { headers: { 'if-match': '"2"' } });
+      const hits = await daicho.api.get('/api/v1/search?q=renamed');
+      expect(hits.body.hits.map((hit: { id: string }) => hit.id)).toContain(note.body.id);
+    });
+  });
+
   describe('idempotency', () => {
     it('replays the first response for a retried POST and creates one record', async () => {
       const key = `key-${Date.now()}`;

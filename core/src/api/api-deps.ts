@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SessionAuthenticator } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataActor, MetadataCache, ObjectChangeResult } from '../metadata/index.ts';
 
@@ -6,6 +7,7 @@ import type { MetadataActor, MetadataCache, ObjectChangeResult } from '../metada
 export interface ApiDeps {
   em: () => EntityManager;
   metadata: MetadataCache;
+  sessions: SessionAuthenticator;
   logger: Logger;
   /** Deleted fields keep their columns this many days before a purge drops them. */
   fieldRetentionDays: number;

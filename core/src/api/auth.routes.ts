@@ -21,7 +21,9 @@ export function authRoutes(deps: ApiDeps): RouteMount {
     ctx.body = publicPrincipal(principalOf(ctx));
   });
   router.post('/logout', requireSession(deps), async (ctx) => {
-    await revokeSession(deps.em(), principalOf(ctx).sessionId);
+    const { sessionId } = principalOf(ctx);
+    await revokeSession(deps.em(), sessionId);
+    deps.sessions.forget(sessionId);
     ctx.status = 204;
   });
   return { name: 'auth', router };

@@ -1,4 +1,4 @@
-import { authenticate, type Principal } from '../auth/index.ts';
+import type { Principal } from '../auth/index.ts';
 import type { RecordsActor } from '../records/index.ts';
 import { DaichoError } from '../errors/index.ts';
 import type { HttpContext, HttpMiddleware } from '../http/index.ts';
@@ -23,7 +23,7 @@ export function requireSession(deps: ApiDeps): HttpMiddleware {
   return async (ctx, next) => {
     const header = ctx.get('authorization');
     const match = /^Bearer ([\w-]{20,200})$/.exec(header);
-    const principal = match ? await authenticate(deps.em(), match[1]!) : undefined;
+    const principal = match ? await deps.sessions.authenticate(match[1]!) : undefined;
     if (!principal) {
       ctx.set('WWW-Authenticate', 'Bearer realm="daicho"');
       throw new DaichoError('UNAUTHENTICATED', header ? 'The session has expired or is not valid; sign in again' : 'Sign in first: send Authorization: Bearer <token>');

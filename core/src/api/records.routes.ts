@@ -1,8 +1,8 @@
 import { errors } from '../errors/index.ts';
-import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
+import { createRouter, readBodyStream, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
 import {
   createRecord, deleteRecord, getRecord, importRecords, listRecords, purgeRecord, requestHash, restoreRecord, searchRecords, updateRecord,
-  assertIdempotencyKey, type RecordsDeps,
+  assertIdempotencyKey, exportRecordsCsv, importRecordsCsv, type RecordsDeps,
 } from '../records/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { etagVersion, setEtag } from './etag.ts';
@@ -44,7 +44,36 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
   router.post('/records/:object/query', async (ctx) => {
     ctx.body = await listRecords(recordsDeps, actorOf(ctx), ctx.params.object!, parseListBody(await readJsonBody(ctx)));
   });
+  router.get('/records/:object/export.csv', async (ctx) => {
+    const { filter, sort, fields, deleted } = parseListQuery(ctx.query);
+    const stream = await exportRecordsCsv(recordsDeps, actorOf(ctx), ctx.params.object!, { filter, sort, fields, deleted });
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.set('Content-Disposition', `attachment; filename="${ctx.params.object!.replace(/[^\w.-]/g, '_')}.csv"`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = stream;
+  });
   router.post('/records/:object/import', async (ctx) => {
+    if (ctx.is('text/csv')) {
+      const option = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
+      const json = (name: string) => {
+        const text = option(name);
+        if (text === undefined) return undefined;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw errors.invalidQuery(name, 'must be JSON');
+        }
+      };
+      const encoding = option('encoding');
+      if (encoding !== undefined && !['auto', 'utf-8', 'shift_jis'].includes(encoding)) throw errors.invalidQuery('encoding', 'must be auto, utf-8 or shift_jis');
+      ctx.body = await importRecordsCsv(recordsDeps, actorOf(ctx), ctx.params.object!, readBodyStream(ctx, deps.importLimitBytes), {
+        mode: option('mode') === 'partial' ? 'partial' : 'atomic',
+        ...(json('mapping') ? { mapping: json('mapping') as Record<string, string> } : {}),
+        ...(json('duplicates') ? { duplicates: json('duplicates') as { fields: string[]; action: 'skip' | 'update' | 'error' } } : {}),
+        ...(encoding ? { encoding: encoding as 'auto' | 'utf-8' | 'shift_jis' } : {}),
+      });
+      return;
+    }
     const body = (await readJsonBody(ctx, { limitBytes: deps.importLimitBytes, maxNodes: 20_000_000 })) as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object' || !Array.isArray(body.records)) throw errors.validationFailed([{ path: '/records', code: 'required', message: 'is required: an array of records' }]);
     const report = await importRecords(recordsDeps, actorOf(ctx), ctx.params.object!, body.records, {

@@ -35,11 +35,20 @@ export async function readJsonBody(ctx: HttpContext, options: Partial<JsonBodyOp
   return parsed;
 }
 
-/** Reads a raw body (CSV uploads) up to a limit, as text. */
-export async function readTextBody(ctx: HttpContext, limitBytes: number): Promise<string> {
+/**
+ * The raw body as a stream of byte chunks (uploads such as CSV files, whose encoding the reader
+ * detects), failing with PAYLOAD_TOO_LARGE as soon as more than `limitBytes` arrive.
+ */
+export async function* readBodyStream(ctx: HttpContext, limitBytes: number): AsyncGenerator<Uint8Array, void, undefined> {
   const declared = Number(ctx.get('content-length'));
   if (Number.isFinite(declared) && declared > limitBytes) throw errors.payloadTooLarge(limitBytes);
-  return readText(ctx.req, limitBytes);
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buffer.length;
+    if (size > limitBytes) throw errors.payloadTooLarge(limitBytes);
+    yield buffer;
+  }
 }
 
 /** Records the default body limit for {@link readJsonBody}. */

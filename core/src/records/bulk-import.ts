@@ -20,8 +20,10 @@ export interface ImportOptions {
   mode?: 'atomic' | 'partial';
   /** Rows are duplicates when these fields are equal after normalisation (within the file or with existing records). */
   duplicates?: { fields: string[]; action: 'skip' | 'update' | 'error' };
-  /** Row numbers in reports start here (2 for a CSV with a header line). */
+  /** Row numbers in reports start here (default 1). */
   firstRowNumber?: number;
+  /** The number to report for each row (a CSV file's line numbers), instead of counting. */
+  rowNumbers?: readonly number[];
 }
 
 export interface ImportRowError {
@@ -86,7 +88,7 @@ export async function importRecords(deps: RecordsDeps, actor: RecordsActor, obje
   const prepared: PreparedRow[] = [];
   const seen = new Map<string, number>();
   input.forEach((raw, index) => {
-    const row = firstRow + index;
+    const row = options.rowNumbers?.[index] ?? firstRow + index;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(row, [{ path: '', code: 'type', message: 'must be a JSON object' }]);
     const { body, problems } = normalizeRecordInput(definition, raw as Record<string, unknown>);
     try {

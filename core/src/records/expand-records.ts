@@ -1,8 +1,8 @@
 import type { ObjectDefinition } from '@daicho/sdk';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { errors } from '../errors/index.ts';
 import type { WorkspaceMetadata } from '../metadata/index.ts';
-import { compileJoins, type QueryCatalog, type QueryObject } from '../query/index.ts';
+import { compileFieldValue, compileJoins, type QueryCatalog, type QueryContext, type QueryObject, type QueryScope } from '../query/index.ts';
 import { rowToRecord } from './record-columns.ts';
 import { formulaContext, selectRecordColumns } from './record-select.ts';
 import type { Db, RecordsActor } from './records-context.ts';
@@ -84,4 +84,68 @@ function lookupTarget(definition: ObjectDefinition, fieldName: string): string |
   if (systemLookups[fieldName]) return systemLookups[fieldName];
   const field = definition.fields.find((candidate) => candidate.name === fieldName);
   return field && (field.type === 'lookup' || field.type === 'masterDetail') ? field.target : undefined;
+}
+
+/** First-level lookups expanded inside the main query (one LEFT JOIN each), and how to read them back. */
+export interface JoinedExpansion {
+  columns: RawBuilder<unknown>[];
+  /** Replaces the lookup ids of `records` with the joined records, then expands deeper levels. */
+  apply(db: Db, rows: ReadonlyArray<Record<string, unknown>>, records: Array<Record<string, unknown>>): Promise<void>;
+}
+
+const joinedSystemColumns = ['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at'];
+
+/**
+ * Plans expansion of first-level lookups to objects through the query's own scope: their
+ * columns come back with the page, so a page with expanded lookups is one query. Lookups to
+ * users, and deeper levels, are loaded in batches afterwards.
+ */
+export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsActor, definition: ObjectDefinition, tree: ExpandTree, scope: QueryScope, context: QueryContext): JoinedExpansion {
+  const columns: RawBuilder<unknown>[] = [];
+  const joined: Array<{ fieldName: string; target: ObjectDefinition; prefix: string; formulaAliases: Map<string, string>; subtree: ExpandTree }> = [];
+  const batched: ExpandTree = new Map();
+  let index = 0;
+  for (const [fieldName, subtree] of tree) {
+    const targetName = lookupTarget(definition, fieldName);
+    const target = targetName && targetName !== 'user' ? metadata.objects.get(targetName)?.body : undefined;
+    if (!target) {
+      batched.set(fieldName, subtree);
+      continue;
+    }
+    // Compiling the path joins the lookup (once); the join's alias then reads its columns.
+    compileFieldValue(`${fieldName}.id`, scope, context);
+    const join = scope.joins.find((candidate) => candidate.key === fieldName)!;
+    const prefix = `x${index++}_`;
+    for (const column of joinedSystemColumns) columns.push(sql`${sql.ref(`${join.alias}.${column}`)} as ${sql.id(`${prefix}${column}`)}`);
+    const formulaAliases = new Map<string, string>();
+    target.fields.forEach((field, fieldIndex) => {
+      if (field.type === 'formula') {
+        const alias = `fx_${fieldIndex}`;
+        formulaAliases.set(field.name, alias);
+        columns.push(sql`${compileFieldValue(`${fieldName}.${field.name}`, scope, context)} as ${sql.id(`${prefix}${alias}`)}`);
+        return;
+      }
+      columns.push(sql`${sql.ref(`${join.alias}.${field.column!}`)} as ${sql.id(`${prefix}${field.column!}`)}`);
+      if (field.type === 'currency') columns.push(sql`${sql.ref(`${join.alias}.${field.column!}_cur`)} as ${sql.id(`${prefix}${field.column!}_cur`)}`);
+    });
+    joined.push({ fieldName, target, prefix, formulaAliases, subtree });
+  }
+  return {
+    columns,
+    async apply(db, rows, records) {
+      for (const { fieldName, target, prefix, formulaAliases, subtree } of joined) {
+        const expanded: Array<Record<string, unknown>> = [];
+        rows.forEach((row, position) => {
+          if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return;
+          const subrow: Record<string, unknown> = {};
+          for (const key of Object.keys(row)) if (key.startsWith(prefix)) subrow[key.slice(prefix.length)] = row[key];
+          const record = rowToRecord(target, subrow, formulaAliases);
+          records[position]![fieldName] = record;
+          expanded.push(record);
+        });
+        if (subtree.size > 0) await expandRecords(db, metadata, actor, target, expanded, subtree);
+      }
+      if (batched.size > 0) await expandRecords(db, metadata, actor, definition, records, batched);
+    },
+  };
 }

@@ -3,6 +3,8 @@
 // search. Validation uses one compiled Ajv validator per definition version.
 export { importRecords, MAX_IMPORT_ROWS } from './bulk-import.ts';
 export type { ImportOptions, ImportReport, ImportRowError } from './bulk-import.ts';
+export { csvColumnsOf, exportRecordsCsv, importRecordsCsv, LIST_SEPARATOR } from './csv-records.ts';
+export type { CsvImportOptions } from './csv-records.ts';
 export { searchRecords } from './global-search.ts';
 export type { GlobalSearchOptions, SearchHit } from './global-search.ts';
 export { assertIdempotencyKey, requestHash } from './idempotency.ts';

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { errors } from '../errors/index.ts';
 import { compileFilter, compileJoins, compileSort, validateFilter, validateSort, type ValidFilter } from '../query/index.ts';
-import { expandRecords, parseExpand } from './expand-records.ts';
+import { parseExpand, planJoinedExpansion } from './expand-records.ts';
 import { decodeCursor, encodeCursor, keysetPredicate, orderBy, queryDigest, type SortKey } from './keyset-cursor.ts';
 import { rowToRecord } from './record-columns.ts';
 import { formulaContext, ROOT_ALIAS, selectRecordColumns } from './record-select.ts';
@@ -63,11 +63,13 @@ export async function listRecords(deps: RecordsDeps, actor: RecordsActor, object
   const digest = queryDigest({ filter: query.filter ?? null, sort: query.sort ?? [], deleted: Boolean(query.deleted) });
   if (query.cursor !== undefined) where.push(keysetPredicate(keys, decodeCursor(query.cursor, digest, keys.length)));
 
+  const expansion = query.expand && query.expand.length > 0 ? planJoinedExpansion(metadata, actor, definition, parseExpand(query.expand, queryObject, metadata.catalog), selection.scope, context) : undefined;
   const table = sql`${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)}`;
   // Sort values travel in the cursor as text: exact (microseconds, numeric digits) and cast back by PostgreSQL.
   const sortValues = keys.map((key, index) => sql`(${key.expression})::text as ${sql.id(`sk_${index}`)}`);
   const db = kyselyOf(deps.em());
-  const { rows } = await sql<Record<string, unknown>>`select ${selection.columns}, ${sql.join(sortValues)} from ${table} ${compileJoins(selection.scope)}
+  const extra = expansion && expansion.columns.length > 0 ? sql`, ${sql.join(expansion.columns)}` : sql``;
+  const { rows } = await sql<Record<string, unknown>>`select ${selection.columns}, ${sql.join(sortValues)}${extra} from ${table} ${compileJoins(selection.scope)}
     where ${sql.join(where, sql` and `)} order by ${orderBy(keys)} limit ${limit + 1}`.execute(db);
 
   const page = rows.slice(0, limit);
@@ -75,7 +77,7 @@ export async function listRecords(deps: RecordsDeps, actor: RecordsActor, object
     const record = rowToRecord(definition, row, selection.formulaAliases) as ApiRecord;
     return only ? project(record, only) : record;
   });
-  if (query.expand && query.expand.length > 0) await expandRecords(db, metadata, actor, definition, records, parseExpand(query.expand, queryObject, metadata.catalog));
+  if (expansion) await expansion.apply(db, page, records);
   const result: RecordPage = { records };
   const last = page.at(-1);
   if (rows.length > limit && last) result.nextCursor = encodeCursor(digest, keys.map((_key, index) => normalizeCursorValue(last[`sk_${index}`])));

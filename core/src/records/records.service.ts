@@ -1,5 +1,5 @@
 import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import { DaichoError, errors } from '../errors/index.ts';
 import type { StoredObject, WorkspaceMetadata } from '../metadata/index.ts';
@@ -13,7 +13,7 @@ import { compileJoins } from '../query/index.ts';
 import { formulaContext, ROOT_ALIAS, selectRecordColumns } from './record-select.ts';
 import { kyselyOf, type Db, type RecordsActor, type RecordsDeps } from './records-context.ts';
 import { refreshRollups } from './rollups.ts';
-import { buildSearchText } from './search-text.ts';
+import { buildSearchText, searchedFields } from './search-text.ts';
 import { validateRecordInput } from './validate-record.ts';
 
 export type RecordBody = Record<string, unknown>;
@@ -86,15 +86,45 @@ async function columnValuesForCreate(db: Db, resolved: ResolvedObject, actor: Re
   return values;
 }
 
+/** A compiled read-by-id statement, reusable while the workspace's definitions stay the same. */
+interface ByIdStatement {
+  text: string;
+  formulaAliases: Map<string, string>;
+}
+
+const ID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
+// Per workspace snapshot (a definition change makes a new snapshot, and so fresh statements).
+const byIdStatements = new WeakMap<WorkspaceMetadata, Map<string, ByIdStatement>>();
+
 /** Reads one record (live, or in the recycle bin when asked) with its computed fields. */
 export async function selectRecordById(db: Db, resolved: ResolvedObject, actor: RecordsActor, id: string, options: { deleted?: boolean; forUpdate?: boolean } = {}): Promise<ApiRecord | undefined> {
   const { definition, metadata } = resolved;
-  const selection = selectRecordColumns(definition, definition.name, metadata.catalog, formulaContext(actor));
-  const deleted = options.deleted ? sql`is not null` : sql`is null`;
-  const lock = options.forUpdate ? sql` for update of ${sql.id(ROOT_ALIAS)}` : sql``;
-  const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)} ${compileJoins(selection.scope)}
-    where ${sql.ref(`${ROOT_ALIAS}.id`)} = ${id} and ${sql.ref(`${ROOT_ALIAS}.deleted_at`)} ${deleted}${lock}`.execute(db);
-  return rows[0] && (rowToRecord(definition, rows[0], selection.formulaAliases) as ApiRecord);
+  const key = `${definition.name}|${options.deleted ? 'd' : 'l'}|${options.forUpdate ? 'u' : 'r'}|${actor.timeZone}`;
+  let statements = byIdStatements.get(metadata);
+  if (!statements) {
+    statements = new Map();
+    byIdStatements.set(metadata, statements);
+  }
+  let cached = statements.get(key);
+  if (!cached) {
+    const selection = selectRecordColumns(definition, definition.name, metadata.catalog, formulaContext(actor));
+    const deleted = options.deleted ? sql`is not null` : sql`is null`;
+    const lock = options.forUpdate ? sql` for update of ${sql.id(ROOT_ALIAS)}` : sql``;
+    const statement = sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)} ${compileJoins(selection.scope)}
+      where ${sql.ref(`${ROOT_ALIAS}.id`)} = ${ID_PLACEHOLDER} and ${sql.ref(`${ROOT_ALIAS}.deleted_at`)} ${deleted}${lock}`;
+    const compiled = statement.compile(db);
+    // Only a statement whose one parameter is the id can be reused (formulas using TODAY()
+    // or NOW() bind the time, so theirs are compiled afresh each time).
+    if (compiled.parameters.length !== 1 || compiled.parameters[0] !== ID_PLACEHOLDER) {
+      const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)} ${compileJoins(selection.scope)}
+        where ${sql.ref(`${ROOT_ALIAS}.id`)} = ${id} and ${sql.ref(`${ROOT_ALIAS}.deleted_at`)} ${deleted}${lock}`.execute(db);
+      return rows[0] && (rowToRecord(definition, rows[0], selection.formulaAliases) as ApiRecord);
+    }
+    cached = { text: compiled.sql, formulaAliases: selection.formulaAliases };
+    statements.set(key, cached);
+  }
+  const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(cached.text, [id]));
+  return rows[0] && (rowToRecord(definition, rows[0], cached.formulaAliases) as ApiRecord);
 }
 
 export interface CreateRecordOptions {
@@ -112,6 +142,19 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
   validateRecordInput(definition, body, 'create', undefined, problems);
   for (const field of definition.fields) {
     if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
+  }
+  if (!options.idempotencyKey && isSimpleWrite(resolved)) {
+    // One INSERT … RETURNING, no transaction: nothing else changes with this record.
+    const db = kyselyOf(deps.em());
+    const id = generateUuidV7(now.getTime());
+    const values = { ...(await columnValuesForCreate(db, resolved, actor, body, now)), id, created_by: actor.userId, updated_by: actor.userId, owner_id: actor.userId, search_text: buildSearchText(definition, body) };
+    let row: Record<string, unknown> | undefined;
+    try {
+      row = await db.withSchema(metadata.schema).insertInto(definition.table!).values(values).returning(returningColumns(definition)).executeTakeFirst();
+    } catch (error) {
+      mapDatabaseError(error, resolved);
+    }
+    return { status: 201, body: rowToRecord(definition, row!), replayed: false };
   }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
@@ -177,6 +220,10 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
     throw errors.preconditionRequired('Send If-Match with the record\'s ETag (or its version in the body) so that no change is overwritten');
   }
   const { body, problems } = normalizeRecordInput(definition, input);
+  if (isSimpleWrite(resolved) && !touchesSearchOrInactiveValues(definition, body)) {
+    validateRecordInput(definition, body, 'update', undefined, problems);
+    return updateInOneStatement(deps, resolved, actor, id, body, precondition);
+  }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
     const current = await selectRecordById(db, resolved, actor, id, { forUpdate: true });
@@ -289,4 +336,65 @@ export async function purgeRecord(deps: RecordsDeps, actor: RecordsActor, object
       mapDatabaseError(error, resolved);
     }
   });
+}
+
+/**
+ * A write with no side effects beyond its own row: no formula to compute with joins, no
+ * auto-number to draw, no roll-up above it to refresh. Such writes take one statement.
+ */
+function isSimpleWrite(resolved: ResolvedObject): boolean {
+  const { definition, metadata } = resolved;
+  if (definition.fields.some((field) => field.type === 'formula' || field.type === 'autoNumber')) return false;
+  for (const stored of metadata.objects.values()) {
+    if (stored.body.fields.some((field) => field.type === 'rollup' && field.childObject === definition.name)) return false;
+  }
+  return true;
+}
+
+/** An update that changes searched text, or keeps an inactive picklist value, needs the current record. */
+function touchesSearchOrInactiveValues(definition: ObjectDefinition, body: RecordBody): boolean {
+  const searched = new Set(searchedFields(definition).map((field) => field.name));
+  return definition.fields.some((field) =>
+    field.name in body && (searched.has(field.name) || ((field.type === 'picklist' || field.type === 'multiPicklist') && field.values.some((value) => value.inactive))),
+  );
+}
+
+/** System and stored columns, for RETURNING (formulas excluded: they need the query scope). */
+function returningColumns(definition: ObjectDefinition): string[] {
+  const columns = ['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at'];
+  for (const field of definition.fields) {
+    if (field.type === 'formula') continue;
+    columns.push(field.column!);
+    if (field.type === 'currency') columns.push(`${field.column}_cur`);
+  }
+  return columns;
+}
+
+/**
+ * UPDATE … WHERE version matches … RETURNING: the version check and the write are one atomic
+ * statement, so two concurrent edits of one version cannot both succeed. When no row comes
+ * back, one more read tells "gone" (404) from "changed meanwhile" (412/409).
+ */
+async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject, actor: RecordsActor, id: string, body: RecordBody, precondition: VersionPrecondition): Promise<ApiRecord> {
+  const { definition, metadata } = resolved;
+  const db = kyselyOf(deps.em());
+  const values: Record<string, unknown> = {};
+  for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
+  const expected = typeof precondition.ifMatch === 'number' ? precondition.ifMatch : precondition.bodyVersion;
+  let query = db.withSchema(metadata.schema).updateTable(definition.table!)
+    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId })
+    .where('id', '=', id).where('deleted_at', 'is', null);
+  if (expected !== undefined) query = query.where('version', '=', expected);
+  let row: Record<string, unknown> | undefined;
+  try {
+    row = await query.returning(returningColumns(definition)).executeTakeFirst();
+  } catch (error) {
+    mapDatabaseError(error, resolved);
+  }
+  if (row) return rowToRecord(definition, row) as ApiRecord;
+  const current = await selectRecordById(db, resolved, actor, id);
+  if (!current) throw errors.notFound(definition.name, id);
+  checkPrecondition(current, precondition);
+  // The version matched by the time of this read: a concurrent change came and went; report it.
+  throw errors.preconditionFailed(`The record changed while it was being updated (it is at version ${current.version})`, { current });
 }

@@ -2,6 +2,7 @@ import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { systemFieldNames } from '@daicho/sdk';
 import { errors, type InputProblem } from '../errors/index.ts';
+import { checkValidationPattern } from '../text/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 import { computedTypes, isRequired, recordInputSchema } from './record-input-schema.ts';
 
@@ -15,7 +16,7 @@ export interface RecordProblem extends InputProblem {
  * One Ajv for record validation. Patterns reach it only after the ReDoS check at save time;
  * `$data` is off and only safe formats are registered.
  */
-const ajv = createPlatformAjv({ strict: false, allErrors: true, formats: ['date', 'date-time', 'email', 'uri', 'uuid'] });
+const ajv = createPlatformAjv({ strict: false, allErrors: true, formats: ['date', 'date-time', 'uuid'], compilePattern: checkValidationPattern });
 
 // Compiled validators, per definition object (a new definition version is a new object).
 const validators = new WeakMap<ObjectDefinition, { create?: ValidateFunction; update?: ValidateFunction }>();

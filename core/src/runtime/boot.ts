@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
-import { UserSchema } from '../auth/index.ts';
+import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
@@ -53,6 +53,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
+      sessions: createSessionAuthenticator({ em: () => db.em() }),
       logger,
       fieldRetentionDays: config.fieldRetentionDays,
       importLimitBytes: config.importLimitBytes,

@@ -25,7 +25,7 @@ const minInternationalDigits = 7;
 const extensionSuffix = / ?\(? ?(?:内線|内|extension|ext\.?|x|;ext=) ?[:.]? ?(\d{1,10}) ?\)?$/iu;
 // What may appear between the digits: spaces, brackets, dots, slashes and every dash, including
 // the katakana prolonged sound mark that Japanese IMEs often type instead of a hyphen.
-const separators = /[\s().\/\-\u2010-\u2015\u2212\u30FC\uFE58\uFE63]/gu;
+const separators = /[\s()./\-\u2010-\u2015\u2212\u30FC\uFE58\uFE63]/gu;
 
 /**
  * Normalises a phone number to one canonical string, so that the same number written different

@@ -11,6 +11,7 @@ export interface NormalizeTextOptions extends NormalizeOptions {
 
 // C0 and C1 control characters other than the line and space ones (tab, LF, VT, FF, CR, NEL), plus
 // U+FEFF (a byte-order mark pasted into the middle of text). PostgreSQL cannot store U+0000 at all.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const controlCharacters = /[\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFEFF]/gu;
 // Every line break Unicode knows, CRLF counted once.
 const lineBreaks = /\r\n|[\n\v\f\r\u0085\u2028\u2029]/gu;
@@ -28,7 +29,7 @@ const trailingHorizontalSpace = /[^\S\n]+$/gmu;
  * normalising it again changes nothing.
  *
  * @example
- * normalizeText('　ＡＢＣ　ｶﾌﾞｼｷｶﾞｲｼｬ  ㈱ '); // 'ABC カブシキガイシャ (株)'
+ * normalizeText('\u3000ＡＢＣ\u3000ｶﾌﾞｼｷｶﾞｲｼｬ  ㈱ '); // 'ABC カブシキガイシャ (株)'
  * normalizeText('Line one   \r\nLine two', { multiline: true }); // 'Line one\nLine two'
  * normalizeText('Tokyo', { case: 'upper' }); // 'TOKYO'
  */

@@ -70,7 +70,7 @@ function foldKana(code: number, character: string): string {
  * key contains every term.
  *
  * @example
- * searchTerms('山田　ﾀﾛｳ  03-1234'); // ['山田', 'タロウ', '031234']
+ * searchTerms('山田\u3000ﾀﾛｳ  03-1234'); // ['山田', 'タロウ', '031234']
  */
 export function searchTerms(query: string): string[] {
   const words = normalizeText(query, { case: 'lower' }).split(/[\s\u30fb\u00b7]+/u);

@@ -41,9 +41,13 @@ describe('checkValidationPattern', () => {
     }
   });
 
-  it('names the repetitions that overlap and says when the pattern is unanchored', () => {
-    expect(refusal('^(a+)+$').message).toContain('`(a+)+`, `a+` can match the same text in more than one way');
-    expect(refusal('\\d+x').message).toContain('it has no leading ^, so it is tried at every position');
+  it('names the part that makes matching slow and says when the pattern is unanchored', () => {
+    expect(refusal('^(a+)+$').message).toBe(
+      'The pattern could take exponential or quadratic time on some inputs (ReDoS): `a+` can match the same text in more than one way inside a repetition (exponential time). Simplify it',
+    );
+    expect(refusal('^\\d+\\d+$').message).toContain('`\\d+` can give characters to a later repetition');
+    expect(refusal('\\d+x').message).toContain('has no leading ^ and can match text of any length');
+    expect(refusal('^a?a?a?a?a?a?a?a?a?aaaaaaaaa$').message).toContain('too many optional or alternative parts');
   });
 
   it(`refuses patterns longer than ${maxValidationPatternLength} characters`, () => {

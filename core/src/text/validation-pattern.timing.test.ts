@@ -64,13 +64,14 @@ describe('accepted validation patterns stay fast (test-plan row 31)', () => {
         }
         accepted += 1;
         if (/[*+}][^(]*\)[*+{]/u.test(pattern)) acceptedWithNesting += 1;
-        expect({ pattern, slowestMs: slowestMatchMs(expression, attackStrings(pattern)) }).toEqual({ pattern, slowestMs: expect.any(Number) });
-        expect(slowestMatchMs(expression, attackStrings(pattern))).toBeLessThan(budgetMs);
+        const slowestMs = slowestMatchMs(expression, attackStrings(pattern));
+        expect({ pattern, fast: slowestMs < budgetMs }).toEqual({ pattern, fast: true });
       }),
-      { numRuns: 200 },
+      { numRuns: 1000 },
     );
     // The property means something only if many generated patterns, nested ones among them, pass the check.
-    expect(accepted).toBeGreaterThan(40);
+    console.info(`timing guard: ${accepted} of 1000 generated patterns accepted, ${acceptedWithNesting} of them with a repeated group containing a repetition`);
+    expect(accepted).toBeGreaterThan(100);
     expect(acceptedWithNesting).toBeGreaterThan(0);
   }, 120_000);
 

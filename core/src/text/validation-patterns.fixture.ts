@@ -36,6 +36,8 @@ export const legitimatePatterns: readonly string[] = [
 export const evilPatterns: readonly [string, UnsafePatternReason][] = [
   ['^(a+)+$', 'backtracking'],
   ['(a|a)*', 'backtracking'],
+  ['^(a|a)*$', 'backtracking'],
+  ['^(ab|a)*c$', 'backtracking'],
   ['(a|ab)*c', 'backtracking'],
   ['(\\w+\\s?)*$', 'backtracking'],
   ['^(a|aa)+$', 'backtracking'],
@@ -61,4 +63,12 @@ export const evilPatterns: readonly [string, UnsafePatternReason][] = [
   ['^a*(?=.*x)', 'lookahead'],
   ['^(?:(?=.*x)a)*$', 'lookahead'],
   ['^(?=.*x)a|b', 'lookahead'],
+  ['^(?=(?=a)a)', 'lookahead'],
+  ['^(?i:a)$', 'unsupported'],
+  ['^a?a?a?a?a?a?a?a?a?aaaaaaaaa$', 'backtracking'],
+  ['^(?:a|b|ab)+$', 'backtracking'],
+  ['^(\\d|\\d\\d)+$', 'backtracking'],
+  ['^.*.*=.*$', 'backtracking'],
+  ['^(a*b?)*$', 'backtracking'],
+  ['\\d+', 'backtracking'],
 ];

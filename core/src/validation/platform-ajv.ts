@@ -17,6 +17,16 @@ export interface CreatePlatformAjvOptions {
   formats: SafeFormat[];
   /** Enable the OpenAPI `discriminator` keyword (for the field union). */
   discriminator?: boolean;
+  /**
+   * Compiles `pattern` keywords: record validation passes the admin-pattern checker, so that
+   * only patterns proven safe ever run (and run as the checker warmed them up).
+   */
+  compilePattern?: (pattern: string) => RegExp;
+}
+
+function patternEngine(compile: (pattern: string) => RegExp) {
+  // Ajv's RegExp engine: a function plus the source text it would use in standalone code.
+  return Object.assign((pattern: string) => compile(pattern), { code: 'new RegExp' });
 }
 
 /**
@@ -32,6 +42,7 @@ export function createPlatformAjv(options: CreatePlatformAjvOptions): Ajv2020 {
     $data: false,
     unicodeRegExp: true,
     allowUnionTypes: false,
+    ...(options.compilePattern ? { code: { regExp: patternEngine(options.compilePattern) } } : {}),
   });
   // 'full' checks calendar validity (no 2026-02-30); the formats allowed are linear-time either way.
   addFormats(ajv, { mode: 'full', formats: options.formats });

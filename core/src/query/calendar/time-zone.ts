@@ -23,14 +23,23 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+// Building an Intl.DateTimeFormat costs tens of microseconds, and every request asks: remember answers.
+const canonicalNames = new Map<string, string | undefined>();
+const canonicalNamesLimit = 1024;
+
 /** The canonical name of an IANA time zone (`asia/tokyo` → `Asia/Tokyo`), or undefined when unknown. */
 export function canonicalTimeZone(name: string): string | undefined {
   if (name.length === 0 || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return undefined;
+  if (canonicalNames.has(name)) return canonicalNames.get(name);
+  let canonical: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  if (canonicalNames.size >= canonicalNamesLimit) canonicalNames.clear();
+  canonicalNames.set(name, canonical);
+  return canonical;
 }
 
 /** The calendar day (epoch day) that an instant falls on in a time zone. */
