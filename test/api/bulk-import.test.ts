@@ -1,6 +1,6 @@
 import { startTestDaicho, type TestDaicho } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { accountObject } from '../support/crm-objects.ts';
+import { accountObject, dealObject } from '../support/crm-objects.ts';
 import { queryDatabase, workspaceSchema } from '../support/database-inspection.ts';
 
 describe('bulk import', () => {
@@ -12,6 +12,7 @@ describe('bulk import', () => {
     daicho = await startTestDaicho({ serverUrl: inject('databaseUrl') });
     schema = workspaceSchema((await daicho.api.get('/api/v1/auth/me')).body.workspaceId);
     await daicho.api.post('/api/v1/meta/objects', accountObject);
+    await daicho.api.post('/api/v1/meta/objects', dealObject);
   });
   afterAll(async () => {
     await daicho?.close();
@@ -48,5 +49,15 @@ describe('bulk import', () => {
     expect(updated.body).toMatchObject({ created: 0, updated: 1 });
     const rows = await queryDatabase(daicho.testDatabase.url, `select f_name as name from "${schema}".obj_account where f_email = 'dup@example.com'`);
     expect(rows).toEqual([{ name: 'Renamed' }]);
+  });
+
+  it('stores every type exactly, as a create would', async () => {
+    const account = (await daicho.api.post('/api/v1/records/account', { name: 'Typed import' })).body;
+    const deal = { title: 'Imported', account: account.id, stage: 'won', amount: { amount: 1234567, currency: 'USD' }, probability: 55, closeDate: '2026-07-01', tags: ['hot', 'renewal'], notes: 'line 1\nline 2' };
+    const response = await daicho.api.post('/api/v1/records/deal/import', { records: [deal] });
+    expect(response.body).toMatchObject({ created: 1, failed: 0 });
+    const filter = encodeURIComponent(JSON.stringify({ field: 'title', op: 'eq', value: 'Imported' }));
+    const [stored] = (await daicho.api.get(`/api/v1/records/deal?filter=${filter}`)).body.records;
+    expect(stored).toMatchObject({ ...deal, expected: 679011.85 });
   });
 });

@@ -2,7 +2,7 @@ import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import { sql } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
-import { autoNumberSequence } from '../storage/index.ts';
+import { autoNumberSequence, columnsForField } from '../storage/index.ts';
 import { formatAutoNumber } from './auto-number.ts';
 import { normalizeRecordInput } from './normalize-record.ts';
 import { hasDefault } from './record-input-schema.ts';
@@ -46,8 +46,6 @@ interface PreparedRow {
 }
 
 const MAX_REPORTED_ERRORS = 1000;
-/** PostgreSQL accepts at most 65,535 bound parameters per statement. */
-const MAX_PARAMETERS = 60_000;
 
 function duplicateKey(definition: ObjectDefinition, body: Record<string, unknown>, fields: readonly string[]): string | undefined {
   const values = fields.map((name) => body[name]);
@@ -190,11 +188,45 @@ async function insertRows(db: Db, resolved: ResolvedObject, actor: RecordsActor,
     }
     return columns;
   });
-  const perRow = Object.keys(values[0]!).length;
-  const chunkSize = Math.max(1, Math.floor(MAX_PARAMETERS / perRow));
-  for (let start = 0; start < values.length; start += chunkSize) {
-    await db.withSchema(metadata.schema).insertInto(definition.table!).values(values.slice(start, start + chunkSize)).execute();
+  // Column arrays through unnest(): one parameter per column whatever the number of rows, so a
+  // chunk of 10,000 rows is one short statement instead of 200,000 bound values.
+  const columns = Object.keys(values[0]!);
+  const types = columnArrayTypes(definition);
+  for (let start = 0; start < values.length; start += UNNEST_CHUNK) {
+    const chunk = values.slice(start, start + UNNEST_CHUNK);
+    const arrays = columns.map((column) => {
+      const kind = types.get(column) ?? 'text';
+      const cells = chunk.map((row) => {
+        const value = row[column] ?? null;
+        // A text[] value travels as JSON text: unnest cannot split an array of arrays by row.
+        return kind === 'text[]' && value !== null ? JSON.stringify(value) : value;
+      });
+      return sql`${sql.val(cells)}::${sql.raw(kind === 'jsonb' || kind === 'text[]' ? 'text' : kind)}[]`;
+    });
+    const selected = columns.map((column) => {
+      const kind = types.get(column);
+      const ref = sql.ref(`u.${column}`);
+      if (kind === 'jsonb') return sql`${ref}::jsonb`;
+      if (kind === 'text[]') return sql`(select array(select jsonb_array_elements_text(${ref}::jsonb)))`;
+      return ref;
+    });
+    await sql`insert into ${sql.id(metadata.schema, definition.table!)} (${sql.join(columns.map((column) => sql.id(column)))})
+      select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.join(columns.map((column) => sql.id(column)))})`.execute(db);
   }
+}
+
+const UNNEST_CHUNK = 10_000;
+
+/** The element type of each column's array for unnest(), from the columns the definition declares. */
+function columnArrayTypes(definition: ObjectDefinition): Map<string, string> {
+  const types = new Map<string, string>([['id', 'uuid'], ['created_by', 'uuid'], ['updated_by', 'uuid'], ['owner_id', 'uuid'], ['search_text', 'text']]);
+  for (const field of definition.fields) {
+    for (const spec of columnsForField(field)) {
+      const base = spec.sqlType.replace(/ collate "C"$/, '');
+      types.set(spec.name, base);
+    }
+  }
+  return types;
 }
 
 async function updateRow(db: Db, resolved: ResolvedObject, actor: RecordsActor, item: PreparedRow & { id: string }): Promise<void> {
