@@ -211,18 +211,4 @@ export const configVariables: readonly ConfigVariable[] = [
     defaultText: '128mb',
     parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
   },
-  {
-    env: 'DAICHO_FIELD_RETENTION_DAYS',
-    key: 'fieldRetentionDays',
-    description: 'Days a deleted field keeps its column and values, restorable, before a purge drops them.',
-    defaultText: '30',
-    parse: integer(0, 3650, 30),
-  },
-  {
-    env: 'DAICHO_IMPORT_LIMIT',
-    key: 'importLimitBytes',
-    description: 'Largest bulk-import request, such as 64mb.',
-    defaultText: '128mb',
-    parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
-  },
 ];

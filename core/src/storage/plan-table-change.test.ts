@@ -1,18 +1,11 @@
 import fc from 'fast-check';
 import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { createSqlCompiler } from '../testing/index.ts';
 import { describe, expect, it } from 'vitest';
 import { columnNameFor, planTableChange, tableNameFor } from './index.ts';
 
 // Compiles statements to text without a database.
-const compiler = new Kysely<unknown>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const compiler = createSqlCompiler();
 
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),

@@ -7,3 +7,4 @@ export { startTestPostgresServer } from './test-postgres.ts';
 export type { TestPostgresServer } from './test-postgres.ts';
 export { startTestDaicho } from './test-server.ts';
 export type { ApiRequestOptions, ApiResponse, StartTestDaichoOptions, TestApi, TestDaicho } from './test-server.ts';
+export { createSqlCompiler } from './sql-compiler.ts';

@@ -3,7 +3,7 @@
 // SQL is built.
 
 import fc from 'fast-check';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import { createSqlCompiler } from '../../testing/index.ts';
 import { describe, expect, it } from 'vitest';
 import { DaichoError } from '../../errors/index.ts';
 import { compileFilter, compileFormula, compileJoins, compileSort, createQueryContext, createQueryScope, validateFilter, validateSort } from '../index.ts';
@@ -11,14 +11,7 @@ import { textLiteral } from '../test-support/formula-arbitraries.ts';
 import { createSalesCatalog } from '../test-support/sales-catalog.ts';
 
 const catalog = createSalesCatalog();
-const compiler = new Kysely<unknown>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
+const compiler = createSqlCompiler();
 const context = createQueryContext({ timeZone: 'Asia/Tokyo', userId: '00000000-0000-7000-8000-000000000001' });
 
 const marker = 'HOSTILE';
