@@ -4,6 +4,7 @@
 // BENCH_ACCOUNTS (default 10000), DAICHO_BENCH_DATABASE_URL (a server to use; default: the
 // local server at 127.0.0.1:5432 when it answers, else an embedded one).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -23,11 +24,22 @@ interface CaseResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server process spent per request, in microseconds. */
+  cpuPerRequestUs: number;
 }
 
-async function load(url: string, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<CaseResult> {
+/** User + system CPU time of a process so far, in microseconds (Linux /proc). */
+function cpuTimeUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1_000_000) / 100;
+}
+
+async function load(url: string, pid: number, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<CaseResult> {
+  const cpuBefore = cpuTimeUs(pid);
   const result = await autocannon({ url, connections, duration, ...options });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  const cpu = cpuTimeUs(pid) - cpuBefore;
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, cpuPerRequestUs: cpu / Math.max(1, result.requests.total) };
 }
 
 async function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -131,12 +143,12 @@ async function main(): Promise<void> {
       const rows: string[] = [];
       let allMet = true;
       for (const benchCase of cases) {
-        const ours = await load(daicho.url, { headers: auth, requests: [benchCase.daicho] });
-        const theirs = await load(baselineUrl, { requests: [benchCase.baseline] });
+        const ours = await load(daicho.url, daicho.child.pid!, { headers: auth, requests: [benchCase.daicho] });
+        const theirs = await load(baselineUrl, baseline.pid!, { requests: [benchCase.baseline] });
         const ratio = ours.rps / theirs.rps;
         const met = ratio >= 0.7 && (!benchCase.list || ours.p99 < 50) && ours.errors + ours.non2xx === 0;
         allMet &&= met;
-        rows.push(`| ${benchCase.name} | ${ours.rps.toFixed(0)} | ${ours.p99} | ${theirs.rps.toFixed(0)} | ${theirs.p99} | ${ratio.toFixed(2)}× | ${met ? 'met' : 'NOT met'}${ours.non2xx + ours.errors > 0 ? ` (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ''} |`);
+        rows.push(`| ${benchCase.name} | ${ours.rps.toFixed(0)} | ${ours.p99} | ${ours.cpuPerRequestUs.toFixed(0)} | ${theirs.rps.toFixed(0)} | ${theirs.p99} | ${theirs.cpuPerRequestUs.toFixed(0)} | ${ratio.toFixed(2)}× | ${met ? 'met' : 'NOT met'}${ours.non2xx + ours.errors > 0 ? ` (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ''} |`);
       }
       const baselineImport = await post(`${baselineUrl}/deals/import`, { records: generateDeals(100_000, accountIds, dealCount) });
       const online = await measureOnlineChange(daicho.url, token, dealIds);
@@ -146,8 +158,8 @@ async function main(): Promise<void> {
       console.log(`machine: ${describeMachine()}`);
       console.log(`data: ${accountCount} accounts, ${dealCount} deals (12 typed fields and a lookup); ${connections} connections, ${duration} s per case`);
       console.log('');
-      console.log('| case | Daichō req/s | Daichō p99 ms | baseline req/s | baseline p99 ms | ratio | target |');
-      console.log('| --- | --- | --- | --- | --- | --- | --- |');
+      console.log('| case | Daichō req/s | Daichō p99 ms | Daichō CPU µs/req | baseline req/s | baseline p99 ms | baseline CPU µs/req | ratio | target |');
+      console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const row of rows) console.log(row);
       console.log('');
       console.log(`bulk import of 100,000 deals: Daichō ${(importMs / 1000).toFixed(2)} s (all imports: ${importTimes.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s), baseline ${(baselineImport.ms / 1000).toFixed(2)} s — target < 10 s: ${importMs < 10_000 ? 'met' : 'NOT met'}`);

@@ -60,6 +60,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           connectionTimeoutMillis: options.connectTimeoutMs,
           statement_timeout: options.statementTimeoutMs,
           application_name: 'daicho',
+          // Timestamps come back in UTC whatever the server's setting, so reading them is a string rewrite.
+          options: '-c TimeZone=UTC',
         },
         migrations: {
           tableName: 'migrations',

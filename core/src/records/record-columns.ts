@@ -37,8 +37,15 @@ function toDate(value: unknown): string | null {
   return String(value).slice(0, 10);
 }
 
+// PostgreSQL's text form of a timestamptz in a UTC session: `2026-11-22 08:30:00.12+00`.
+const utcTimestamp = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
 function toInstant(value: unknown): string | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    const match = utcTimestamp.exec(value);
+    if (match) return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  }
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
 }
 

@@ -96,6 +96,28 @@ const ID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 // Per workspace snapshot (a definition change makes a new snapshot, and so fresh statements).
 const byIdStatements = new WeakMap<WorkspaceMetadata, Map<string, ByIdStatement>>();
 
+// Compiled write statements, per workspace snapshot and statement shape (which columns it sets).
+const writeStatements = new WeakMap<WorkspaceMetadata, Map<string, string>>();
+
+/**
+ * A write statement for these parameters: compiled by Kysely the first time a shape is seen,
+ * then reused as text. The builder must bind exactly `parameters`, in order (checked the first
+ * time: a mismatch compiles afresh each time instead of caching).
+ */
+function cachedStatement(metadata: WorkspaceMetadata, key: string, build: () => CompiledQuery, parameters: readonly unknown[]): CompiledQuery {
+  let statements = writeStatements.get(metadata);
+  if (!statements) {
+    statements = new Map();
+    writeStatements.set(metadata, statements);
+  }
+  const text = statements.get(key);
+  if (text !== undefined) return CompiledQuery.raw(text, [...parameters]);
+  const compiled = build();
+  const same = compiled.parameters.length === parameters.length && compiled.parameters.every((value, index) => value === parameters[index]);
+  if (same && statements.size < 1000) statements.set(key, compiled.sql);
+  return compiled;
+}
+
 /** Reads one record (live, or in the recycle bin when asked) with its computed fields. */
 export async function selectRecordById(db: Db, resolved: ResolvedObject, actor: RecordsActor, id: string, options: { deleted?: boolean; forUpdate?: boolean } = {}): Promise<ApiRecord | undefined> {
   const { definition, metadata } = resolved;
@@ -150,7 +172,8 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
     const values = { ...(await columnValuesForCreate(db, resolved, actor, body, now)), id, created_by: actor.userId, updated_by: actor.userId, owner_id: actor.userId, search_text: buildSearchText(definition, body) };
     let row: Record<string, unknown> | undefined;
     try {
-      row = await db.withSchema(metadata.schema).insertInto(definition.table!).values(values).returning(returningColumns(definition)).executeTakeFirst();
+      row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, `insert|${definition.name}|${Object.keys(values).join(',')}`, () =>
+        db.withSchema(metadata.schema).insertInto(definition.table!).values(values).returning(returningColumns(definition)).compile(), Object.values(values)))).rows[0];
     } catch (error) {
       mapDatabaseError(error, resolved);
     }
@@ -381,13 +404,17 @@ async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject,
   const values: Record<string, unknown> = {};
   for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
   const expected = typeof precondition.ifMatch === 'number' ? precondition.ifMatch : precondition.bodyVersion;
-  let query = db.withSchema(metadata.schema).updateTable(definition.table!)
-    .set({ ...values, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId })
-    .where('id', '=', id).where('deleted_at', 'is', null);
-  if (expected !== undefined) query = query.where('version', '=', expected);
+  const build = () => {
+    let query = db.withSchema(metadata.schema).updateTable(definition.table!)
+      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId })
+      .where('id', '=', id).where('deleted_at', 'is', null);
+    if (expected !== undefined) query = query.where('version', '=', expected);
+    return query.returning(returningColumns(definition)).compile();
+  };
+  const parameters = [...Object.values(values), actor.userId, id, ...(expected === undefined ? [] : [expected])];
   let row: Record<string, unknown> | undefined;
   try {
-    row = await query.returning(returningColumns(definition)).executeTakeFirst();
+    row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, `update|${definition.name}|${Object.keys(values).join(',')}|${expected === undefined ? 'any' : 'version'}`, build, parameters))).rows[0];
   } catch (error) {
     mapDatabaseError(error, resolved);
   }
