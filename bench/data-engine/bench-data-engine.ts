@@ -124,8 +124,8 @@ async function main(): Promise<void> {
           baseline: { method: 'GET', setupRequest: (req) => ({ ...req, path: `/deals?stage=${pick(stages)}&minAmount=${Math.floor(Math.random() * 5_000_000)}` }) },
         },
         {
-          name: 'the same list with the account expanded', list: true,
-          daicho: { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/records/deal?filter=${listFilter()}&sort=closeDate&limit=50&expand=account` }) },
+          name: 'the same list with the account name expanded', list: true,
+          daicho: { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/records/deal?filter=${listFilter()}&sort=closeDate&limit=50&expand=account&fields.account=name` }) },
           baseline: { method: 'GET', setupRequest: (req) => ({ ...req, path: `/deals?stage=${pick(stages)}&minAmount=${Math.floor(Math.random() * 5_000_000)}&expand=account` }) },
         },
         {

@@ -68,6 +68,14 @@ describe('listing records', () => {
     expect(record.account.createdBy).not.toHaveProperty('passwordHash');
   });
 
+  it('returns only the chosen fields of an expanded lookup', async () => {
+    const response = await daicho.api.get(`/api/v1/records/deal?filter=${q({ field: 'title', op: 'eq', value: 'D1' })}&expand=account&fields.account=name`);
+    const [record] = response.body.records;
+    expect(Object.keys(record.account).sort()).toEqual(['createdAt', 'createdBy', 'id', 'name', 'ownerId', 'updatedAt', 'updatedBy', 'version']);
+    expect(record.account.name).toBe('Acme');
+    expect((await daicho.api.get('/api/v1/records/deal?expand=account&fields.account=shoeSize')).status).toBe(400);
+  });
+
   it('counts on request', async () => {
     const response = await daicho.api.get(`/api/v1/records/deal?filter=${q({ field: 'stage', op: 'eq', value: 'proposal' })}&count=true&limit=1`);
     expect(response.body.total).toBe(2);

@@ -31,6 +31,11 @@ export function parseListQuery(query: QueryString): ListRecordsQuery {
   if (fields) result.fields = fields;
   const expand = list(single(query, 'expand'));
   if (expand) result.expand = expand;
+  // fields.<lookup>=a,b chooses the fields of an expanded lookup.
+  for (const key of Object.keys(query)) {
+    const match = /^fields\.([a-zA-Z][\w.]*)$/.exec(key);
+    if (match) (result.expandFields ??= {})[match[1]!] = list(single(query, key)) ?? [];
+  }
   const cursor = single(query, 'cursor');
   if (cursor !== undefined) result.cursor = cursor;
   const limit = single(query, 'limit');

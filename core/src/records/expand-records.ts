@@ -100,7 +100,7 @@ const joinedSystemColumns = ['id', 'created_at', 'updated_at', 'created_by', 'up
  * columns come back with the page, so a page with expanded lookups is one query. Lookups to
  * users, and deeper levels, are loaded in batches afterwards.
  */
-export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsActor, definition: ObjectDefinition, tree: ExpandTree, scope: QueryScope, context: QueryContext): JoinedExpansion {
+export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsActor, definition: ObjectDefinition, tree: ExpandTree, scope: QueryScope, context: QueryContext, fieldsByPath: Readonly<Record<string, string[]>> = {}): JoinedExpansion {
   const columns: RawBuilder<unknown>[] = [];
   const joined: Array<{ fieldName: string; target: ObjectDefinition; prefix: string; formulaAliases: Map<string, string>; subtree: ExpandTree }> = [];
   const batched: ExpandTree = new Map();
@@ -118,7 +118,12 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
     const prefix = `x${index++}_`;
     for (const column of joinedSystemColumns) columns.push(sql`${sql.ref(`${join.alias}.${column}`)} as ${sql.id(`${prefix}${column}`)}`);
     const formulaAliases = new Map<string, string>();
-    target.fields.forEach((field, fieldIndex) => {
+    const only = fieldsByPath[fieldName];
+    for (const name of only ?? []) {
+      if (!target.fields.some((field) => field.name === name)) throw errors.invalidQuery(`fields.${fieldName}`, `names an unknown field "${name}" of ${target.name}`);
+    }
+    const chosen = only ? { ...target, fields: target.fields.filter((field) => only.includes(field.name)) } : target;
+    chosen.fields.forEach((field, fieldIndex) => {
       if (field.type === 'formula') {
         const alias = `fx_${fieldIndex}`;
         formulaAliases.set(field.name, alias);
@@ -128,7 +133,7 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
       columns.push(sql`${sql.ref(`${join.alias}.${field.column!}`)} as ${sql.id(`${prefix}${field.column!}`)}`);
       if (field.type === 'currency') columns.push(sql`${sql.ref(`${join.alias}.${field.column!}_cur`)} as ${sql.id(`${prefix}${field.column!}_cur`)}`);
     });
-    joined.push({ fieldName, target, prefix, formulaAliases, subtree });
+    joined.push({ fieldName, target: chosen, prefix, formulaAliases, subtree });
   }
   return {
     columns,

@@ -19,6 +19,8 @@ export interface ListRecordsQuery {
   fields?: string[];
   /** Lookup paths to expand, e.g. `account`, `account.owner`. */
   expand?: string[];
+  /** Fields to return of an expanded lookup, by its path: `{ account: ['name'] }` (system fields always come). */
+  expandFields?: Record<string, string[]>;
   cursor?: string;
   limit?: number;
   /** Also count every record matching the filter. */
@@ -63,7 +65,7 @@ export async function listRecords(deps: RecordsDeps, actor: RecordsActor, object
   const digest = queryDigest({ filter: query.filter ?? null, sort: query.sort ?? [], deleted: Boolean(query.deleted) });
   if (query.cursor !== undefined) where.push(keysetPredicate(keys, decodeCursor(query.cursor, digest, keys.length)));
 
-  const expansion = query.expand && query.expand.length > 0 ? planJoinedExpansion(metadata, actor, definition, parseExpand(query.expand, queryObject, metadata.catalog), selection.scope, context) : undefined;
+  const expansion = query.expand && query.expand.length > 0 ? planJoinedExpansion(metadata, actor, definition, parseExpand(query.expand, queryObject, metadata.catalog), selection.scope, context, query.expandFields ?? {}) : undefined;
   const table = sql`${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)}`;
   // Sort values travel in the cursor as text: exact (microseconds, numeric digits) and cast back by PostgreSQL.
   const sortValues = keys.map((key, index) => sql`(${key.expression})::text as ${sql.id(`sk_${index}`)}`);
