@@ -140,10 +140,12 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
     async apply(db, rows, records) {
       for (const { fieldName, target, prefix, formulaAliases, subtree } of joined) {
         const expanded: Array<Record<string, unknown>> = [];
+        // Which row keys hold this lookup's columns, worked out once for the page.
+        const keys = rows.length > 0 ? Object.keys(rows[0]!).filter((key) => key.startsWith(prefix)).map((key) => [key, key.slice(prefix.length)] as const) : [];
         rows.forEach((row, position) => {
           if (row[`${prefix}id`] === null || row[`${prefix}id`] === undefined) return;
           const subrow: Record<string, unknown> = {};
-          for (const key of Object.keys(row)) if (key.startsWith(prefix)) subrow[key.slice(prefix.length)] = row[key];
+          for (const [key, column] of keys) subrow[column] = row[key];
           const record = rowToRecord(target, subrow, formulaAliases);
           records[position]![fieldName] = record;
           expanded.push(record);
