@@ -9,8 +9,10 @@ export { createMetadataCache, loadWorkspaceMetadata } from './metadata-cache.ts'
 export type { MetadataCache, WorkspaceMetadata } from './metadata-cache.ts';
 export { checkDocumentBounds, validateObjectDocument } from './meta-schema.ts';
 export {
-  addField, assertValidObjectDocument, createObject, deleteField, deleteObject, exportDefinitions, importDefinitions,
+  addField, assertValidObjectDocument, createObject, deleteField, deleteObject,
   listObjectVersions, previewFieldChange, purgeDeletedFields, replaceField, replaceObject, restoreField, restoreObject,
 } from './object-definitions.service.ts';
-export type { DefinitionsPackage, MetadataActor, MetadataDeps, ObjectChangeResult } from './object-definitions.service.ts';
+export type { MetadataActor, MetadataDeps, ObjectChangeResult } from './object-definitions.service.ts';
+export { exportDefinitions, importDefinitions } from './definitions-package.ts';
+export type { DefinitionsPackage } from './definitions-package.ts';
 export { compoundComponents, createQueryCatalog, objectToQuery, userQueryObject } from './query-catalog.ts';
