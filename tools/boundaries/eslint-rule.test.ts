@@ -6,7 +6,6 @@ import { boundariesRule, defaultRepoRoot } from './eslint-rule.ts';
 
 RuleTester.describe = describe;
 RuleTester.it = it;
-RuleTester.itOnly = it.only;
 
 const ruleTester = new RuleTester({
   languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },

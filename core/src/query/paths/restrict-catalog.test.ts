@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DaichoError } from '../../errors/index.ts';
+import { errorCodeOf } from '../test-support/error-code.ts';
 import { restrictCatalog, validateFilter, validateSort } from '../index.ts';
 import { createSalesCatalog } from '../test-support/sales-catalog.ts';
 
@@ -12,15 +12,6 @@ const visible = restrictCatalog(catalog, (object, field) => !hidden.has(`${objec
 const paths = ['amount', 'amount.currency', 'account.tier', 'account.owner.email', 'ownerId.email', 'total', 'big', 'accountScore', 'account.score', 'name', 'account.name', 'stage'];
 const forbidden = new Set(['amount', 'amount.currency', 'account.tier', 'account.owner.email', 'ownerId.email', 'total', 'big', 'accountScore', 'account.score']);
 
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DaichoError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('restrictCatalog (field permissions in queries)', () => {
   it('rejects any filter or sort that reads a hidden field, by any path, formulas included', () => {
@@ -30,12 +21,12 @@ describe('restrictCatalog (field permissions in queries)', () => {
       fc.property(filter, (raw) => {
         const fields = JSON.stringify(raw).match(/"field":"([^"]+)"/g)!.map((match) => match.slice(9, -1));
         const readsHidden = fields.some((field) => forbidden.has(field));
-        expect(codeOf(() => validateFilter(raw, 'deal', visible))).toBe(readsHidden ? 'INVALID_FILTER' : undefined);
-        expect(codeOf(() => validateFilter(raw, 'deal', catalog))).toBeUndefined();
+        expect(errorCodeOf(() => validateFilter(raw, 'deal', visible))).toBe(readsHidden ? 'INVALID_FILTER' : undefined);
+        expect(errorCodeOf(() => validateFilter(raw, 'deal', catalog))).toBeUndefined();
         const sortable = fields.filter((field) => field !== 'amount.currency');
         if (sortable.length > 0) {
           const sort = sortable.map((field) => ({ field, direction: 'asc' }));
-          expect(codeOf(() => validateSort(sort, 'deal', visible))).toBe(sortable.some((field) => forbidden.has(field)) ? 'INVALID_SORT' : undefined);
+          expect(errorCodeOf(() => validateSort(sort, 'deal', visible))).toBe(sortable.some((field) => forbidden.has(field)) ? 'INVALID_SORT' : undefined);
         }
       }),
       { numRuns: 200, seed: 46 },
