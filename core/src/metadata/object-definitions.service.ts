@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { errors, type InputProblem } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
-  applyConcurrentSteps, applyTableChanges, conversionReportQuery, conversionUpdate, ensureWorkspaceSchema,
+  applyConcurrentSteps, applyTableChanges, conversionExpression, conversionReportQuery, conversionUpdate, ensureWorkspaceSchema,
   planTableChange, workspaceSchemaName, type ConversionReport, type DdlStep, type TableRef,
 } from '../storage/index.ts';
 import {
@@ -119,8 +119,7 @@ export async function commitObjectChange(deps: MetadataDeps, actor: MetadataActo
   const conversions: ObjectChangeResult['conversions'] = [];
   const dataSteps: DdlStep[] = [];
   for (const { before, after } of prepared.typeChanges) {
-    const report = conversionReportQuery(table, before, after, SAMPLE_SIZE);
-    if (!report) invalid([{ path: `/fields/${next.fields.indexOf(after)}/type`, code: 'unsupportedConversion', message: `A ${before.type} field cannot become a ${after.type} field; create a new field instead` }]);
+    if (!conversionExpression(before, after)) invalid([{ path: `/fields/${next.fields.indexOf(after)}/type`, code: 'unsupportedConversion', message: `A ${before.type} field cannot become a ${after.type} field; create a new field instead` }]);
     dataSteps.push({ phase: 'data', description: `convert the values of ${after.name} from ${before.type} to ${after.type}`, statement: conversionUpdate(table, before, after) });
   }
   const deferred = options.deferredConstraints;
