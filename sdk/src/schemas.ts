@@ -1,8 +1,20 @@
 import filterSchema from '../schemas/filter.schema.json' with { type: 'json' };
 import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
+import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
+import roleSchema from '../schemas/role.schema.json' with { type: 'json' };
+import sharingRuleSchema from '../schemas/sharing-rule.schema.json' with { type: 'json' };
 
 /** The object meta-schema (JSON Schema 2020-12) that every object definition must satisfy. */
 export const objectMetaSchema: Readonly<Record<string, unknown>> = objectSchema;
 
 /** The filter language's structure (JSON Schema 2020-12); semantic checks happen in core. */
 export const filterMetaSchema: Readonly<Record<string, unknown>> = filterSchema;
+
+/** Permission sets: object, field and admin permissions. */
+export const permissionSetMetaSchema: Readonly<Record<string, unknown>> = permissionSetSchema;
+
+/** Roles: permission sets combined, the hierarchy, sign-in restrictions. */
+export const roleMetaSchema: Readonly<Record<string, unknown>> = roleSchema;
+
+/** Sharing rules: records matching a filter opened to a team or role. */
+export const sharingRuleMetaSchema: Readonly<Record<string, unknown>> = sharingRuleSchema;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AccessResolver } from '../access/index.ts';
 import type { SessionAuthenticator } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataActor, MetadataCache, ObjectChangeResult } from '../metadata/index.ts';
@@ -8,6 +9,8 @@ export interface ApiDeps {
   em: () => EntityManager;
   metadata: MetadataCache;
   sessions: SessionAuthenticator;
+  /** Each principal's permissions, per workspace metadata version. */
+  access: AccessResolver;
   logger: Logger;
   /** Deleted fields keep their columns this many days before a purge drops them. */
   fieldRetentionDays: number;

@@ -1,4 +1,5 @@
 // The HTTP API: one router per domain, mounted by the runtime. Translates HTTP to domain calls.
+export { accessRoutes } from './access.routes.ts';
 export type { ApiDeps } from './api-deps.ts';
 export { authRoutes } from './auth.routes.ts';
 export { healthRoutes } from './health.routes.ts';

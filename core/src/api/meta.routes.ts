@@ -6,7 +6,9 @@ import {
 } from '../metadata/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { etagVersion, setEtag } from './etag.ts';
-import { principalOf, requireAdmin, requireSession } from './principal.ts';
+import { visibleDefinition } from '../records/index.ts';
+import { policyOf, requireCapability } from './access-context.ts';
+import { principalOf, requireSession } from './principal.ts';
 
 function metadataActor(ctx: HttpContext): MetadataActor {
   const principal = principalOf(ctx);
@@ -17,23 +19,31 @@ function changeBody(result: ObjectChangeResult) {
   return { object: result.object.body, version: result.object.version, steps: result.steps, conversions: result.conversions, warnings: result.warnings };
 }
 
-/** Object and field definitions: `/api/v1/meta/…`. Reading needs a session; changing needs an admin. */
+/**
+ * Object and field definitions: `/api/v1/meta/…`. Reading needs a session and shows only the
+ * objects and fields the user may read (all of them with designObjects); changing needs designObjects.
+ */
 export function metaRoutes(deps: ApiDeps): RouteMount {
   const metadataDeps: MetadataDeps = { em: deps.em, cache: deps.metadata, logger: deps.logger, ...(deps.afterObjectChange ? { afterObjectChange: deps.afterObjectChange } : {}) };
   const router = createRouter({ prefix: '/api/v1/meta' });
   router.use(requireSession(deps));
-  const admin = requireAdmin();
+  const admin = requireCapability(deps, 'designObjects');
   const db = () => deps.em().getKysely();
 
   router.get('/objects', async (ctx) => {
-    const rows = await listObjectRows(db(), principalOf(ctx).workspaceId, { includeDeleted: ctx.query.deleted === 'true' });
-    ctx.body = { objects: rows.map((row) => ({ ...row.body, version: row.version, ...(row.deletedAt ? { deletedAt: row.deletedAt.toISOString() } : {}) })) };
+    const policy = await policyOf(ctx, deps);
+    const designer = policy.has('designObjects');
+    const rows = await listObjectRows(db(), principalOf(ctx).workspaceId, { includeDeleted: designer && ctx.query.deleted === 'true' });
+    const visible = designer ? rows : rows.filter((row) => policy.allows(row.name, 'read')).map((row) => ({ ...row, body: visibleDefinition(policy, row.body) }));
+    ctx.body = { objects: visible.map((row) => ({ ...row.body, version: row.version, ...(row.deletedAt ? { deletedAt: row.deletedAt.toISOString() } : {}) })) };
   });
   router.get('/objects/:name', async (ctx) => {
+    const policy = await policyOf(ctx, deps);
+    const designer = policy.has('designObjects');
     const row = await findObjectRow(db(), principalOf(ctx).workspaceId, ctx.params.name!);
-    if (!row || row.deletedAt) throw errors.notFound('Object', ctx.params.name!);
+    if (!row || row.deletedAt || (!designer && !policy.allows(row.name, 'read'))) throw errors.notFound('Object', ctx.params.name!);
     setEtag(ctx, row.version);
-    ctx.body = { object: row.body, version: row.version };
+    ctx.body = { object: designer ? row.body : visibleDefinition(policy, row.body), version: row.version };
   });
   router.post('/objects', admin, async (ctx) => {
     const result = await createObject(metadataDeps, metadataActor(ctx), await readJsonBody(ctx));
@@ -53,13 +63,13 @@ export function metaRoutes(deps: ApiDeps): RouteMount {
   router.post('/objects/:name/restore', admin, async (ctx) => {
     ctx.body = changeBody(await restoreObject(metadataDeps, metadataActor(ctx), ctx.params.name!));
   });
-  router.get('/objects/:name/versions', async (ctx) => {
+  router.get('/objects/:name/versions', admin, async (ctx) => {
     const row = await findObjectRow(db(), principalOf(ctx).workspaceId, ctx.params.name!);
     if (!row) throw errors.notFound('Object', ctx.params.name!);
     const versions = await listObjectVersions(db(), row.id);
     ctx.body = { versions: versions.map(({ body: _body, ...version }) => version) };
   });
-  router.get('/objects/:name/versions/:version', async (ctx) => {
+  router.get('/objects/:name/versions/:version', admin, async (ctx) => {
     const row = await findObjectRow(db(), principalOf(ctx).workspaceId, ctx.params.name!);
     const found = row && (await listObjectVersions(db(), row.id)).find((version) => String(version.version) === ctx.params.version);
     if (!found) throw errors.notFound('Version', `${ctx.params.name}@${ctx.params.version}`);

@@ -1,5 +1,4 @@
 import type { Principal } from '../auth/index.ts';
-import type { RecordsActor } from '../records/index.ts';
 import { DaichoError } from '../errors/index.ts';
 import type { HttpContext, HttpMiddleware } from '../http/index.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -11,11 +10,6 @@ export function principalOf(ctx: HttpContext): Principal {
   const principal = principals.get(ctx);
   if (!principal) throw new DaichoError('UNAUTHENTICATED', 'Sign in first');
   return principal;
-}
-
-export function actorOf(ctx: HttpContext): RecordsActor {
-  const principal = principalOf(ctx);
-  return { workspaceId: principal.workspaceId, userId: principal.userId, timeZone: principal.timeZone };
 }
 
 /** Requires a live session token in `Authorization: Bearer …`. */

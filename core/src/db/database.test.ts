@@ -2,6 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../log/index.ts';
 import { createTestDatabase } from '../testing/index.ts';
 import { DatabaseUnreachableError, openDatabase } from './index.ts';
+import { platformMigrations } from './migrations/index.ts';
 
 const logger = createLogger({ level: 'silent' });
 const base = { entities: [], poolMax: 2, connectTimeoutMs: 2000, statementTimeoutMs: 1234, logger };
@@ -23,7 +24,7 @@ describe('openDatabase', () => {
     try {
       const [a, b] = await Promise.all([openDatabase({ ...base, url: testDatabase.url }), openDatabase({ ...base, url: testDatabase.url })]);
       const [appliedA, appliedB] = await Promise.all([a.migrate(), b.migrate()]);
-      expect([...appliedA, ...appliedB]).toEqual(['0001-platform-foundation', '0002-definitions', '0003-sessions']);
+      expect([...appliedA, ...appliedB]).toEqual(platformMigrations.map((migration) => migration.name));
       await a.checkReady();
       expect(await a.migrate()).toEqual([]);
       const timeout = await a.orm.em.getConnection().execute<{ statement_timeout: string }[]>('show statement_timeout');

@@ -1,26 +1,35 @@
-import type { ObjectDefinition } from '@daicho/sdk';
+import type { ObjectDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } from '@daicho/sdk';
 import { sql, type Kysely } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import type { JsonPatchOperation } from './json-patch.ts';
 
-/** The kinds of definitions stored; more (views, workflows, permission sets) join later. */
-export type DefinitionKind = 'object';
+/** The body of each kind of stored definition; more (views, workflows) join later. */
+export interface DefinitionBodies {
+  object: ObjectDefinition;
+  permissionSet: PermissionSetDefinition;
+  role: RoleDefinition;
+  sharingRule: SharingRuleDefinition;
+}
+export type DefinitionKind = keyof DefinitionBodies;
 export type DefinitionChange = 'created' | 'updated' | 'deleted' | 'restored' | 'imported';
 
-/** A stored object definition at its current version. */
-export interface StoredObject {
+/** A stored definition at its current version. */
+export interface StoredDefinition<Body = unknown> {
   id: string;
   name: string;
   version: number;
-  body: ObjectDefinition;
+  body: Body;
   deletedAt: Date | null;
   updatedAt: Date;
 }
 
-export interface DefinitionVersionRow {
+/** A stored object definition at its current version. */
+export type StoredObject = StoredDefinition<ObjectDefinition>;
+
+export interface DefinitionVersionRow<Body = ObjectDefinition> {
   version: number;
   change: DefinitionChange;
-  body: ObjectDefinition;
+  body: Body;
   diff: JsonPatchOperation[];
   createdAt: Date;
   createdBy: string | null;
@@ -37,16 +46,16 @@ interface DefinitionRow {
   id: string;
   name: string;
   version: number;
-  body: ObjectDefinition;
+  body: unknown;
   deleted_at: Date | null;
   updated_at: Date;
 }
 
-const toStored = (row: DefinitionRow): StoredObject => ({
+const toStored = <Body>(row: DefinitionRow): StoredDefinition<Body> => ({
   id: row.id,
   name: row.name,
   version: row.version,
-  body: row.body,
+  body: row.body as Body,
   // The driver may hand timestamps over as text; Date reads both.
   deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
   updatedAt: new Date(row.updated_at),
@@ -54,33 +63,51 @@ const toStored = (row: DefinitionRow): StoredObject => ({
 
 const definitions = (db: Db) => db.withSchema('daicho').selectFrom('definition').select(['id', 'name', 'version', 'body', 'deleted_at', 'updated_at']);
 
-export async function listObjectRows(db: Db, workspaceId: string, options: { includeDeleted?: boolean } = {}): Promise<StoredObject[]> {
-  let query = definitions(db).where('workspace_id', '=', workspaceId).where('kind', '=', 'object');
+/** The workspace's definitions of one kind, by name. */
+export async function listDefinitionRows<K extends DefinitionKind>(db: Db, workspaceId: string, kind: K, options: { includeDeleted?: boolean } = {}): Promise<Array<StoredDefinition<DefinitionBodies[K]>>> {
+  let query = definitions(db).where('workspace_id', '=', workspaceId).where('kind', '=', kind);
   if (!options.includeDeleted) query = query.where('deleted_at', 'is', null);
   const rows = (await query.orderBy('name').execute()) as DefinitionRow[];
-  return rows.map(toStored);
+  return rows.map((row) => toStored<DefinitionBodies[K]>(row));
 }
 
-/** Finds an object definition; `forUpdate` locks its row until the transaction ends. */
-export async function findObjectRow(db: Db, workspaceId: string, name: string, options: { forUpdate?: boolean } = {}): Promise<StoredObject | undefined> {
-  let query = definitions(db).where('workspace_id', '=', workspaceId).where('kind', '=', 'object').where('name', '=', name);
+/** Finds a definition; `forUpdate` locks its row until the transaction ends. */
+export async function findDefinitionRow<K extends DefinitionKind>(db: Db, workspaceId: string, kind: K, name: string, options: { forUpdate?: boolean } = {}): Promise<StoredDefinition<DefinitionBodies[K]> | undefined> {
+  let query = definitions(db).where('workspace_id', '=', workspaceId).where('kind', '=', kind).where('name', '=', name);
   if (options.forUpdate) query = query.forUpdate();
   const row = (await query.executeTakeFirst()) as DefinitionRow | undefined;
-  return row && toStored(row);
+  return row && toStored<DefinitionBodies[K]>(row);
 }
 
-export interface WriteDefinitionOptions {
+/** Every live definition of the workspace, of all kinds, in one query. */
+export async function listAllDefinitionRows(db: Db, workspaceId: string): Promise<{ [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> }> {
+  const rows = (await db.withSchema('daicho').selectFrom('definition').select(['id', 'kind', 'name', 'version', 'body', 'deleted_at', 'updated_at'])
+    .where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).orderBy('name').execute()) as Array<DefinitionRow & { kind: string }>;
+  const byKind = { object: [], permissionSet: [], role: [], sharingRule: [] } as { [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> };
+  for (const row of rows) (byKind[row.kind as DefinitionKind] as StoredDefinition[] | undefined)?.push(toStored(row));
+  return byKind;
+}
+
+export const listObjectRows = (db: Db, workspaceId: string, options: { includeDeleted?: boolean } = {}) => listDefinitionRows(db, workspaceId, 'object', options);
+
+/** Finds an object definition; `forUpdate` locks its row until the transaction ends. */
+export const findObjectRow = (db: Db, workspaceId: string, name: string, options: { forUpdate?: boolean } = {}) => findDefinitionRow(db, workspaceId, 'object', name, options);
+
+export interface WriteDefinitionOptions<Body extends { name: string } = ObjectDefinition> {
   workspaceId: string;
-  previous: StoredObject | undefined;
-  body: ObjectDefinition;
+  previous: StoredDefinition<Body> | undefined;
+  body: Body;
   change: DefinitionChange;
   diff: JsonPatchOperation[];
   actorId: string | undefined;
   deletedAt?: Date | null;
 }
 
-/** Writes the new current version and its history row. */
-export async function writeObjectRow(db: Db, options: WriteDefinitionOptions): Promise<StoredObject> {
+/** Writes the new current object version and its history row. */
+export const writeObjectRow = (db: Db, options: WriteDefinitionOptions): Promise<StoredObject> => writeDefinitionRow(db, 'object', options);
+
+/** Writes the new current version of a definition and its history row. */
+export async function writeDefinitionRow<K extends DefinitionKind>(db: Db, kind: K, options: WriteDefinitionOptions<DefinitionBodies[K]>): Promise<StoredDefinition<DefinitionBodies[K]>> {
   const version = (options.previous?.version ?? 0) + 1;
   const deletedAt = options.deletedAt === undefined ? (options.previous?.deletedAt ?? null) : options.deletedAt;
   let id: string;
@@ -92,7 +119,7 @@ export async function writeObjectRow(db: Db, options: WriteDefinitionOptions): P
   } else {
     id = generateUuidV7();
     await db.withSchema('daicho').insertInto('definition')
-      .values({ id, workspace_id: options.workspaceId, kind: 'object', name: options.body.name, version, body: JSON.stringify(options.body), deleted_at: deletedAt })
+      .values({ id, workspace_id: options.workspaceId, kind, name: options.body.name, version, body: JSON.stringify(options.body), deleted_at: deletedAt })
       .execute();
   }
   await db.withSchema('daicho').insertInto('definition_version')
@@ -101,7 +128,7 @@ export async function writeObjectRow(db: Db, options: WriteDefinitionOptions): P
   return { id, name: options.body.name, version, body: options.body, deletedAt, updatedAt: new Date() };
 }
 
-export async function listObjectVersions(db: Db, definitionId: string): Promise<DefinitionVersionRow[]> {
+export async function listObjectVersions<Body = ObjectDefinition>(db: Db, definitionId: string): Promise<Array<DefinitionVersionRow<Body>>> {
   const rows = await db.withSchema('daicho').selectFrom('definition_version')
     .select(['version', 'change', 'body', 'diff', 'created_at', 'created_by'])
     .where('definition_id', '=', definitionId).orderBy('version', 'desc').execute();

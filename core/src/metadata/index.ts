@@ -1,13 +1,15 @@
 // Metadata: object definitions validated against the sdk meta-schemas, stored with their
 // version history, cached per workspace (invalidated across nodes by LISTEN/NOTIFY) and
 // exported/imported as packages. Exposes the workspace query catalog other domains query with.
-export type { DefinitionChange, DefinitionVersionRow, StoredObject } from './definitions.repository.ts';
-export { findObjectRow, listObjectRows, METADATA_CHANNEL } from './definitions.repository.ts';
+export type { DefinitionBodies, DefinitionChange, DefinitionKind, DefinitionVersionRow, StoredDefinition, StoredObject } from './definitions.repository.ts';
+export {
+  bumpMetadataVersion, findDefinitionRow, findObjectRow, listDefinitionRows, listObjectRows, listObjectVersions as listDefinitionVersions, METADATA_CHANNEL, writeDefinitionRow,
+} from './definitions.repository.ts';
 export { applyJsonPatch, diffJson } from './json-patch.ts';
 export type { JsonPatchOperation } from './json-patch.ts';
 export { createMetadataCache, loadWorkspaceMetadata } from './metadata-cache.ts';
 export type { MetadataCache, WorkspaceMetadata } from './metadata-cache.ts';
-export { checkDocumentBounds, validateObjectDocument } from './meta-schema.ts';
+export { checkDocumentBounds, validateDefinitionDocument, validateObjectDocument } from './meta-schema.ts';
 export {
   addField, assertValidObjectDocument, createObject, deleteField, deleteObject,
   listObjectVersions, previewFieldChange, purgeDeletedFields, replaceField, replaceObject, restoreField, restoreObject,

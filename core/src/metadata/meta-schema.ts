@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { objectMetaSchema, filterMetaSchema } from '@daicho/sdk';
+import { filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema } from '@daicho/sdk';
 import type { InputProblem } from '../errors/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 
@@ -7,18 +7,25 @@ import { createPlatformAjv } from '../validation/index.ts';
 export const DEFINITION_MAX_BYTES = 1024 * 1024;
 export const DEFINITION_MAX_DEPTH = 32;
 
-let objectValidator: ValidateFunction | undefined;
+/** The meta-schema of each kind of definition. */
+const metaSchemas = {
+  object: objectMetaSchema,
+  permissionSet: permissionSetMetaSchema,
+  role: roleMetaSchema,
+  sharingRule: sharingRuleMetaSchema,
+} as const;
+export type MetaSchemaKind = keyof typeof metaSchemas;
 
-/** The platform's own Ajv for meta-schemas: strict, no `$data`, only safe formats. */
-function createMetaAjv(): Ajv2020 {
-  const ajv = createPlatformAjv({ strict: true, allErrors: true, discriminator: true, formats: ['date-time', 'date'] });
-  ajv.addSchema(filterMetaSchema as object);
-  return ajv;
-}
+let metaAjv: Ajv2020 | undefined;
 
-function compiledObjectValidator(): ValidateFunction {
-  objectValidator ??= createMetaAjv().compile(objectMetaSchema as object);
-  return objectValidator;
+/** The platform's own Ajv for meta-schemas: strict, no `$data`, only safe formats; every meta-schema loaded so they can refer to each other. */
+function metaSchemaValidator(kind: MetaSchemaKind): ValidateFunction {
+  if (!metaAjv) {
+    metaAjv = createPlatformAjv({ strict: true, allErrors: true, discriminator: true, formats: ['date-time', 'date'] });
+    metaAjv.addSchema(filterMetaSchema as object);
+    for (const schema of Object.values(metaSchemas)) metaAjv.addSchema(schema as object);
+  }
+  return metaAjv.getSchema((metaSchemas[kind] as { $id: string }).$id)!;
 }
 
 /** Checks size and nesting iteratively, so a hostile document cannot overflow the stack. */
@@ -59,6 +66,14 @@ export function toProblems(errors: readonly ErrorObject[] | null | undefined): I
 export function validateObjectDocument(document: unknown): InputProblem[] {
   const bounds = checkDocumentBounds(document);
   if (bounds.length > 0) return bounds;
-  const validate = compiledObjectValidator();
+  const validate = metaSchemaValidator('object');
+  return validate(document) ? [] : toProblems(validate.errors);
+}
+
+/** Validates a document against the meta-schema of its kind; returns problems (empty when valid). */
+export function validateDefinitionDocument(kind: MetaSchemaKind, document: unknown): InputProblem[] {
+  const bounds = checkDocumentBounds(document);
+  if (bounds.length > 0) return bounds;
+  const validate = metaSchemaValidator(kind);
   return validate(document) ? [] : toProblems(validate.errors);
 }

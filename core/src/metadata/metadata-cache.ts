@@ -3,7 +3,8 @@ import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import type { QueryCatalog, QueryObject } from '../query/index.ts';
 import { workspaceSchemaName } from '../storage/index.ts';
-import { listObjectRows, METADATA_CHANNEL, readMetadataVersions, type StoredObject } from './definitions.repository.ts';
+import type { PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } from '@daicho/sdk';
+import { listAllDefinitionRows, METADATA_CHANNEL, readMetadataVersions, type StoredDefinition, type StoredObject } from './definitions.repository.ts';
 import { createQueryCatalog, objectToQuery } from './query-catalog.ts';
 
 /** Everything a node knows about one workspace's definitions, at one metadata version. */
@@ -14,6 +15,10 @@ export interface WorkspaceMetadata {
   /** The workspace's metadata version this snapshot reflects. */
   version: number;
   objects: ReadonlyMap<string, StoredObject>;
+  /** Access definitions by name (the access domain combines them per user). */
+  permissionSets: ReadonlyMap<string, StoredDefinition<PermissionSetDefinition>>;
+  roles: ReadonlyMap<string, StoredDefinition<RoleDefinition>>;
+  sharingRules: ReadonlyMap<string, StoredDefinition<SharingRuleDefinition>>;
   queryObjects: ReadonlyMap<string, QueryObject>;
   catalog: QueryCatalog;
 }
@@ -32,7 +37,8 @@ type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** Builds a snapshot from the stored definitions. */
 export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promise<WorkspaceMetadata> {
   const versions = await db.withSchema('daicho').selectFrom('workspace').select('metadata_version').where('id', '=', workspaceId).executeTakeFirst();
-  const rows = await listObjectRows(db, workspaceId);
+  const all = await listAllDefinitionRows(db, workspaceId);
+  const rows = all.object;
   const schema = workspaceSchemaName(workspaceId);
   const objects = new Map(rows.map((row) => [row.name, row]));
   const queryObjects = new Map(rows.map((row) => [row.name, objectToQuery(row.body, schema)]));
@@ -41,6 +47,9 @@ export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promis
     schema,
     version: Number(versions?.metadata_version ?? 0),
     objects,
+    permissionSets: new Map(all.permissionSet.map((row) => [row.name, row])),
+    roles: new Map(all.role.map((row) => [row.name, row])),
+    sharingRules: new Map(all.sharingRule.map((row) => [row.name, row])),
     queryObjects,
     catalog: createQueryCatalog(queryObjects.values(), workspaceId),
   };

@@ -5,6 +5,7 @@ import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import { autoNumberSequence, columnsForField } from '../storage/index.ts';
 import { formatAutoNumber } from './auto-number.ts';
 import { normalizeRecordInput } from './normalize-record.ts';
+import { assertObjectAction, fieldWriteProblems } from './record-access.ts';
 import { hasDefault } from './record-input-schema.ts';
 import { toColumns } from './record-columns.ts';
 import { kyselyOf, type Db, type RecordsActor, type RecordsDeps } from './records-context.ts';
@@ -69,8 +70,13 @@ function validateDuplicateFields(definition: ObjectDefinition, fields: readonly 
  * written in multi-row INSERTs sized to PostgreSQL's parameter limit, roll-ups refreshed once.
  */
 export async function importRecords(deps: RecordsDeps, actor: RecordsActor, objectName: string, input: unknown, options: ImportOptions = {}): Promise<ImportReport> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'create');
   const { definition } = resolved;
+  if (options.duplicates?.action === 'update') {
+    assertObjectAction(actor.access, objectName, 'update');
+    // Matching on records the actor cannot see would tell them those records exist.
+    if (actor.access.recordScope(objectName, 'write')) throw errors.permissionDenied(`Importing with duplicates updated needs access to every ${objectName} record; use skip or fail instead`, { object: objectName });
+  }
   if (!Array.isArray(input)) throw errors.validationFailed([{ path: '/records', code: 'type', message: 'must be an array of records' }]);
   if (input.length > MAX_IMPORT_ROWS) throw errors.validationFailed([{ path: '/records', code: 'maxItems', message: `at most ${MAX_IMPORT_ROWS} records per import` }]);
   const mode = options.mode ?? 'atomic';
@@ -90,6 +96,7 @@ export async function importRecords(deps: RecordsDeps, actor: RecordsActor, obje
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(row, [{ path: '', code: 'type', message: 'must be a JSON object' }]);
     const { body, problems } = normalizeRecordInput(definition, raw as Record<string, unknown>);
     try {
+      problems.push(...fieldWriteProblems(actor.access, definition, raw as Record<string, unknown>));
       validateRecordInput(definition, body, 'create', undefined, problems);
     } catch (error) {
       if (!(error instanceof DaichoError)) throw error;

@@ -2,6 +2,7 @@ import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import { Readable } from 'node:stream';
 import { openCsv, writeCsv, type CsvColumn, type CsvSource } from '../csv/index.ts';
 import { errors, type InputProblem } from '../errors/index.ts';
+import { selectableFields, visibleDefinition } from './record-access.ts';
 import { compoundComponents } from '../metadata/index.ts';
 import { importRecords, type ImportOptions, type ImportReport } from './bulk-import.ts';
 import { listRecords, type ListRecordsQuery } from './list-records.ts';
@@ -61,16 +62,16 @@ function flatten(definition: ObjectDefinition, record: Record<string, unknown>):
  * spreadsheet would run as formulas are neutralised.
  */
 export async function exportRecordsCsv(deps: RecordsDeps, actor: RecordsActor, objectName: string, query: Omit<ListRecordsQuery, 'cursor' | 'limit' | 'expand'>): Promise<Readable> {
-  const { definition } = await resolveObject(deps, actor, objectName);
-  const only = query.fields ? new Set(query.fields) : undefined;
+  const { definition } = await resolveObject(deps, actor, objectName, 'export');
+  const only = selectableFields(actor.access, definition, query.fields ? new Set(query.fields) : undefined);
   // The first page is read before answering, so that a bad filter is a 400, not a broken download.
-  const first = await listRecords(deps, actor, objectName, { ...query, limit: 500 });
+  const first = await listRecords(deps, actor, objectName, { ...query, limit: 500 }, 'export');
   async function* rows() {
     let page = first;
     for (;;) {
       for (const record of page.records) yield flatten(definition, record);
       if (!page.nextCursor) return;
-      page = await listRecords(deps, actor, objectName, { ...query, limit: 500, cursor: page.nextCursor });
+      page = await listRecords(deps, actor, objectName, { ...query, limit: 500, cursor: page.nextCursor }, 'export');
     }
   }
   return Readable.from(writeCsv(rows(), { columns: csvColumnsOf(definition, only) }));
@@ -117,7 +118,8 @@ export interface CsvImportOptions extends Omit<ImportOptions, 'firstRowNumber'> 
  * numbers in the report. Unmapped columns are refused, so no data is silently dropped.
  */
 export async function importRecordsCsv(deps: RecordsDeps, actor: RecordsActor, objectName: string, source: CsvSource, options: CsvImportOptions = {}): Promise<ImportReport & { ignoredColumns: string[] }> {
-  const { definition } = await resolveObject(deps, actor, objectName);
+  // Columns of fields the actor may not read are unknown to them.
+  const definition = visibleDefinition(actor.access, (await resolveObject(deps, actor, objectName, 'create')).definition);
   const csv = await openCsv(source, { encoding: options.encoding ?? 'auto', maxRows: 100_000 });
   const fields = new Map(definition.fields.map((field) => [field.name, field]));
   const targets = new Map<string, { field: FieldDefinition; part?: string }>();

@@ -4,6 +4,7 @@ import { errors } from '../errors/index.ts';
 import type { WorkspaceMetadata } from '../metadata/index.ts';
 import { compileFieldValue, compileJoins, type QueryCatalog, type QueryContext, type QueryObject, type QueryScope } from '../query/index.ts';
 import { rowToRecord } from './record-columns.ts';
+import { scopePredicate, selectableFields } from './record-access.ts';
 import { formulaContext, selectRecordColumns } from './record-select.ts';
 import type { Db, RecordsActor } from './records-context.ts';
 
@@ -61,11 +62,17 @@ export async function expandRecords(db: Db, metadata: WorkspaceMetadata, actor: 
       loaded = await loadUsers(db, actor.workspaceId, ids);
       targetDefinition = 'user';
     } else {
-      const target = metadata.objects.get(targetName)!.body;
-      const selection = selectRecordColumns(target, target.name, metadata.catalog, formulaContext(actor));
+      const full = metadata.objects.get(targetName)!.body;
+      // Only the fields the actor may read are selected; a record outside their scope stays a bare id.
+      const only = selectableFields(actor.access, full, undefined);
+      const target = only ? { ...full, fields: full.fields.filter((field) => only.has(field.name)) } : full;
+      const context = formulaContext(actor);
+      const selection = selectRecordColumns(target, target.name, metadata.catalog, context);
+      const scope = actor.access.recordScope(target.name, 'read');
+      const inScope = scope ? sql` and ${scopePredicate(scope, selection.scope, context)}` : sql``;
       // Referenced records in the recycle bin still show: the reference is real until purged.
       const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, target.table!)} as r ${compileJoins(selection.scope)}
-        where r.id = any(${sql.val(ids)}::uuid[])`.execute(db);
+        where r.id = any(${sql.val(ids)}::uuid[])${inScope}`.execute(db);
       loaded = new Map(rows.map((row) => [row.id as string, rowToRecord(target, row, selection.formulaAliases)]));
       targetDefinition = target;
     }
@@ -107,7 +114,9 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
   let index = 0;
   for (const [fieldName, subtree] of tree) {
     const targetName = lookupTarget(definition, fieldName);
-    const target = targetName && targetName !== 'user' ? metadata.objects.get(targetName)?.body : undefined;
+    // Targets the actor sees only in part (sharing) are loaded in a second query that applies their scope.
+    const scoped = targetName !== undefined && targetName !== 'user' && actor.access.recordScope(targetName, 'read') !== undefined;
+    const target = targetName && targetName !== 'user' && !scoped ? metadata.objects.get(targetName)?.body : undefined;
     if (!target) {
       batched.set(fieldName, subtree);
       continue;
@@ -120,9 +129,10 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
     const formulaAliases = new Map<string, string>();
     const only = fieldsByPath[fieldName];
     for (const name of only ?? []) {
-      if (!target.fields.some((field) => field.name === name)) throw errors.invalidQuery(`fields.${fieldName}`, `names an unknown field "${name}" of ${target.name}`);
+      if (!target.fields.some((field) => field.name === name) || actor.access.fieldAccess(target.name, name) === 'none') throw errors.invalidQuery(`fields.${fieldName}`, `names an unknown field "${name}" of ${target.name}`);
     }
-    const chosen = only ? { ...target, fields: target.fields.filter((field) => only.includes(field.name)) } : target;
+    const readable = selectableFields(actor.access, target, only ? new Set(only) : undefined);
+    const chosen = readable ? { ...target, fields: target.fields.filter((field) => readable.has(field.name)) } : target;
     chosen.fields.forEach((field, fieldIndex) => {
       if (field.type === 'formula') {
         const alias = `fx_${fieldIndex}`;

@@ -4,7 +4,8 @@ import type { WorkspaceMetadata } from '../metadata/index.ts';
 import { compileJoins } from '../query/index.ts';
 import { rowToRecord } from './record-columns.ts';
 import { formulaContext, ROOT_ALIAS, selectRecordColumns } from './record-select.ts';
-import type { Db, RecordsActor } from './records-context.ts';
+import { scopePredicate } from './record-access.ts';
+import type { Db, RecordScope, RecordsActor } from './records-context.ts';
 
 // Statements compiled by Kysely once per workspace snapshot and statement shape, then run as
 // text: the hot paths (read by id, single-statement writes) skip building SQL on every request.
@@ -50,9 +51,22 @@ export function cachedStatement(metadata: WorkspaceMetadata, key: string, build:
   return compiled;
 }
 
-/** Reads one record (live, or in the recycle bin when asked) with its computed fields. */
-export async function selectRecordById(db: Db, resolved: StatementTarget, actor: RecordsActor, id: string, options: { deleted?: boolean; forUpdate?: boolean } = {}): Promise<ApiRecord | undefined> {
+/**
+ * Reads one record (live, or in the recycle bin when asked) with its computed fields; with a
+ * `scope`, only when the record is inside it (so a record outside reads as absent).
+ */
+export async function selectRecordById(db: Db, resolved: StatementTarget, actor: RecordsActor, id: string, options: { deleted?: boolean; forUpdate?: boolean; scope?: RecordScope } = {}): Promise<ApiRecord | undefined> {
   const { definition, metadata } = resolved;
+  if (options.scope) {
+    const context = formulaContext(actor);
+    const selection = selectRecordColumns(definition, definition.name, metadata.catalog, context);
+    // Compiled before the joins are listed: a sharing rule's path through a lookup adds its join.
+    const inScope = scopePredicate(options.scope, selection.scope, context);
+    const { rows } = await sql<Record<string, unknown>>`select ${selection.columns} from ${sql.id(metadata.schema, definition.table!)} as ${sql.id(ROOT_ALIAS)} ${compileJoins(selection.scope)}
+      where ${sql.ref(`${ROOT_ALIAS}.id`)} = ${id} and ${sql.ref(`${ROOT_ALIAS}.deleted_at`)} ${options.deleted ? sql`is not null` : sql`is null`}
+      and ${inScope}${options.forUpdate ? sql` for update of ${sql.id(ROOT_ALIAS)}` : sql``}`.execute(db);
+    return rows[0] && (rowToRecord(definition, rows[0], selection.formulaAliases) as ApiRecord);
+  }
   const key = `${definition.name}|${options.deleted ? 'd' : 'l'}|${options.forUpdate ? 'u' : 'r'}|${actor.timeZone}`;
   let statements = byIdStatements.get(metadata);
   if (!statements) {

@@ -1,7 +1,9 @@
+import type { FieldAccess, ObjectAction } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log/index.ts';
 import type { MetadataCache } from '../metadata/index.ts';
+import type { ValidFilter } from '../query/index.ts';
 
 /** What the records services need from the runtime. */
 export interface RecordsDeps {
@@ -16,7 +18,40 @@ export interface RecordsActor {
   userId: string;
   /** IANA time zone for relative dates and formulas (e.g. Asia/Tokyo). */
   timeZone: string;
+  /** What the actor may do; every records service enforces it. */
+  access: RecordAccess;
 }
+
+/**
+ * An actor's permissions as the records domain asks for them. The access domain computes one
+ * per user and role from permission sets, roles and sharing rules; platform jobs use
+ * {@link fullAccess}.
+ */
+export interface RecordAccess {
+  /** Whether the actor may do `action` to the object's records at all. */
+  allows(objectName: string, action: ObjectAction): boolean;
+  /** Access to one (non-system) field: none means absent on every path. */
+  fieldAccess(objectName: string, fieldName: string): FieldAccess;
+  /**
+   * Which records the actor may read (`read`) or change and delete (`write`): undefined when
+   * every record of the object is in scope.
+   */
+  recordScope(objectName: string, mode: 'read' | 'write'): RecordScope | undefined;
+}
+
+/** Records in scope: owned by one of `ownerIds`, or matching one of `filters`. */
+export interface RecordScope {
+  ownerIds: readonly string[];
+  /** Filters validated for the object against the whole catalog (sharing rules). */
+  filters: readonly ValidFilter[];
+}
+
+/** Everything on every record: for the platform's own work (roll-up refreshes, jobs, imports of definitions). */
+export const fullAccess: RecordAccess = {
+  allows: () => true,
+  fieldAccess: () => 'edit',
+  recordScope: () => undefined,
+};
 
 export type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

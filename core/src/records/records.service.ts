@@ -1,4 +1,4 @@
-import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
+import type { FieldDefinition, ObjectAction, ObjectDefinition } from '@daicho/sdk';
 import { sql } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import { DaichoError, errors } from '../errors/index.ts';
@@ -7,6 +7,7 @@ import { autoNumberSequence, constraintName } from '../storage/index.ts';
 import { formatAutoNumber } from './auto-number.ts';
 import { withIdempotency, type StoredResponse } from './idempotency.ts';
 import { normalizeRecordInput } from './normalize-record.ts';
+import { assertFieldWrites, assertObjectAction, redactRecord } from './record-access.ts';
 import { hasDefault } from './record-input-schema.ts';
 import { rowToRecord, toColumns } from './record-columns.ts';
 import { cachedStatement, selectRecordById, type ApiRecord } from './record-statements.ts';
@@ -27,11 +28,29 @@ export interface ResolvedObject {
   definition: ObjectDefinition;
 }
 
-export async function resolveObject(deps: RecordsDeps, actor: RecordsActor, objectName: string): Promise<ResolvedObject> {
+/** Finds the object and checks that the actor may take `action` on its records (404 without read, 403 without the action). */
+export async function resolveObject(deps: RecordsDeps, actor: RecordsActor, objectName: string, action: ObjectAction = 'read'): Promise<ResolvedObject> {
   const metadata = await deps.metadata.get(actor.workspaceId);
   const stored = metadata.objects.get(objectName);
   if (!stored) throw errors.notFound('Object', objectName);
+  assertObjectAction(actor.access, objectName, action);
   return { metadata, stored, definition: stored.body };
+}
+
+/**
+ * The record as the actor may change it: inside their write scope. A record they may read but
+ * not change is 403; one they may not read is 404, as if absent.
+ */
+async function lockWritableRecord(db: Db, resolved: ResolvedObject, actor: RecordsActor, id: string, options: { deleted?: boolean } = {}): Promise<ApiRecord> {
+  const name = resolved.definition.name;
+  const writeScope = actor.access.recordScope(name, 'write');
+  const current = await selectRecordById(db, resolved, actor, id, { ...options, forUpdate: true, ...(writeScope ? { scope: writeScope } : {}) });
+  if (current) return current;
+  const readScope = actor.access.recordScope(name, 'read');
+  if (writeScope && (await selectRecordById(db, resolved, actor, id, { ...options, ...(readScope ? { scope: readScope } : {}) }))) {
+    throw errors.permissionDenied(`You may read this ${name} record but not change it`, { object: name, id });
+  }
+  throw errors.notFound(name, id);
 }
 
 function assertBody(body: unknown): asserts body is RecordBody {
@@ -95,9 +114,10 @@ export interface CreateRecordOptions {
 
 /** Creates a record: normalise, default, validate, number, insert, refresh roll-ups; all in one transaction. */
 export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, input: unknown, options: CreateRecordOptions = {}): Promise<StoredResponse & { replayed: boolean }> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'create');
   const { definition, metadata } = resolved;
   assertBody(input);
+  assertFieldWrites(actor, definition, input);
   const now = new Date();
   const { body, problems } = normalizeRecordInput(definition, input);
   validateRecordInput(definition, body, 'create', undefined, problems);
@@ -116,7 +136,7 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
     } catch (error) {
       mapDatabaseError(error, resolved);
     }
-    return { status: 201, body: rowToRecord(definition, row!), replayed: false };
+    return { status: 201, body: redactRecord(actor.access, definition, rowToRecord(definition, row!)), replayed: false };
   }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
@@ -137,7 +157,7 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
       }
       await refreshRollups(db, metadata, actor, definition.name, [{ after: body }]);
       const record = await selectRecordById(db, resolved, actor, id);
-      return { status: 201, body: record };
+      return { status: 201, body: record && redactRecord(actor.access, definition, record) };
     };
     if (!options.idempotencyKey) return { ...(await work()), replayed: false };
     return withIdempotency(db, { workspaceId: actor.workspaceId, userId: actor.userId, key: options.idempotencyKey, hash: options.requestHash ?? '' }, work);
@@ -147,9 +167,10 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
 export async function getRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, options: { deleted?: boolean } = {}): Promise<ApiRecord> {
   const resolved = await resolveObject(deps, actor, objectName);
   assertRecordId(objectName, id);
-  const record = await selectRecordById(kyselyOf(deps.em()), resolved, actor, id, options);
+  const scope = actor.access.recordScope(objectName, 'read');
+  const record = await selectRecordById(kyselyOf(deps.em()), resolved, actor, id, scope ? { ...options, scope } : options);
   if (!record) throw errors.notFound(objectName, id);
-  return record;
+  return redactRecord(actor.access, resolved.definition, record);
 }
 
 /** How a client says which version it edits: If-Match (412 when stale) or `version` in the body (409). */
@@ -174,23 +195,24 @@ function checkPrecondition(current: ApiRecord, precondition: VersionPrecondition
  * cannot both succeed: one gets 200, the other 412 (or 409).
  */
 export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, input: unknown, precondition: VersionPrecondition): Promise<ApiRecord> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'update');
   const { definition, metadata } = resolved;
   assertRecordId(objectName, id);
   assertBody(input);
+  assertFieldWrites(actor, definition, input);
   if (precondition.ifMatch === undefined && precondition.bodyVersion === undefined) {
     throw errors.preconditionRequired('Send If-Match with the record\'s ETag (or its version in the body) so that no change is overwritten');
   }
   const { body, problems } = normalizeRecordInput(definition, input);
-  if (isSimpleWrite(resolved) && !touchesSearchOrInactiveValues(definition, body)) {
+  // Actors limited by sharing take the path that reads (and locks) the record first, inside their scope.
+  if (isSimpleWrite(resolved) && !touchesSearchOrInactiveValues(definition, body) && !actor.access.recordScope(objectName, 'write')) {
     validateRecordInput(definition, body, 'update', undefined, problems);
-    return updateInOneStatement(deps, resolved, actor, id, body, precondition);
+    return redactRecord(actor.access, definition, await updateInOneStatement(deps, resolved, actor, id, body, precondition));
   }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
-    const current = await selectRecordById(db, resolved, actor, id, { forUpdate: true });
-    if (!current) throw errors.notFound(objectName, id);
-    checkPrecondition(current, precondition);
+    const current = await lockWritableRecord(db, resolved, actor, id);
+    checkPrecondition(redactRecord(actor.access, definition, { ...current }), precondition);
     validateRecordInput(definition, body, 'update', current, problems);
     const values: Record<string, unknown> = {};
     for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
@@ -203,7 +225,7 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
       mapDatabaseError(error, resolved);
     }
     await refreshRollups(db, metadata, actor, definition.name, [{ before: current, after: merged }]);
-    return (await selectRecordById(db, resolved, actor, id))!;
+    return redactRecord(actor.access, definition, (await selectRecordById(db, resolved, actor, id))!);
   });
 }
 
@@ -232,14 +254,13 @@ async function assertNotRestricted(db: Db, metadata: WorkspaceMetadata, target: 
 
 /** Moves a record (and its masterDetail children) to the recycle bin. */
 export async function deleteRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string, precondition: VersionPrecondition = {}): Promise<void> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'delete');
   const { definition, metadata } = resolved;
   assertRecordId(objectName, id);
   await deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
-    const current = await selectRecordById(db, resolved, actor, id, { forUpdate: true });
-    if (!current) throw errors.notFound(objectName, id);
-    checkPrecondition(current, precondition);
+    const current = await lockWritableRecord(db, resolved, actor, id);
+    checkPrecondition(redactRecord(actor.access, definition, { ...current }), precondition);
     await assertNotRestricted(db, metadata, definition, id);
     const at = new Date();
     await db.withSchema(metadata.schema).updateTable(definition.table!).set({ deleted_at: at, version: sql`version + 1`, updated_by: actor.userId }).where('id', '=', id).execute();
@@ -250,11 +271,12 @@ export async function deleteRecord(deps: RecordsDeps, actor: RecordsActor, objec
 
 /** Brings a record back from the recycle bin, with the children that were deleted with it. */
 export async function restoreRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string): Promise<ApiRecord> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'delete');
   const { definition, metadata } = resolved;
   assertRecordId(objectName, id);
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
+    await lockWritableRecord(db, resolved, actor, id, { deleted: true });
     const { rows } = await sql<{ deleted_at: Date }>`select deleted_at from ${sql.id(metadata.schema, definition.table!)} where id = ${id} and deleted_at is not null for update`.execute(db);
     const deletedAt = rows[0]?.deleted_at;
     if (!deletedAt) throw errors.notFound(objectName, id);
@@ -266,7 +288,7 @@ export async function restoreRecord(deps: RecordsDeps, actor: RecordsActor, obje
     }
     const record = (await selectRecordById(db, resolved, actor, id))!;
     await refreshRollups(db, metadata, actor, definition.name, [{ after: record }]);
-    return record;
+    return redactRecord(actor.access, definition, { ...record });
   });
 }
 
@@ -285,11 +307,12 @@ async function cascadeRestore(db: Db, metadata: WorkspaceMetadata, parent: Objec
 
 /** Deletes a record from the recycle bin for good. */
 export async function purgeRecord(deps: RecordsDeps, actor: RecordsActor, objectName: string, id: string): Promise<void> {
-  const resolved = await resolveObject(deps, actor, objectName);
+  const resolved = await resolveObject(deps, actor, objectName, 'delete');
   const { definition, metadata } = resolved;
   assertRecordId(objectName, id);
   await deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
+    await lockWritableRecord(db, resolved, actor, id, { deleted: true });
     try {
       const result = await db.withSchema(metadata.schema).deleteFrom(definition.table!).where('id', '=', id).where('deleted_at', 'is not', null).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw errors.notFound(objectName, id);
@@ -358,8 +381,9 @@ async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject,
     mapDatabaseError(error, resolved);
   }
   if (row) return rowToRecord(definition, row) as ApiRecord;
-  const current = await selectRecordById(db, resolved, actor, id);
-  if (!current) throw errors.notFound(definition.name, id);
+  const found = await selectRecordById(db, resolved, actor, id);
+  if (!found) throw errors.notFound(definition.name, id);
+  const current = redactRecord(actor.access, definition, found);
   checkPrecondition(current, precondition);
   // The version matched by the time of this read: a concurrent change came and went; report it.
   throw errors.preconditionFailed(`The record changed while it was being updated (it is at version ${current.version})`, { current });

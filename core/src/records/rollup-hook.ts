@@ -1,5 +1,5 @@
 import type { MetadataActor, ObjectChangeResult } from '../metadata/index.ts';
-import { kyselyOf, type RecordsDeps } from './records-context.ts';
+import { fullAccess, kyselyOf, type RecordsDeps } from './records-context.ts';
 import { refreshAllRollups } from './rollups.ts';
 
 /**
@@ -13,7 +13,7 @@ export function createRollupHook(deps: RecordsDeps) {
     deps.metadata.invalidate(actor.workspaceId);
     const metadata = await deps.metadata.get(actor.workspaceId);
     await deps.em().transactional(async (trx) =>
-      refreshAllRollups(kyselyOf(trx), metadata, { workspaceId: actor.workspaceId, userId: actor.userId ?? '00000000-0000-0000-0000-000000000000', timeZone: 'UTC' }, result.object.name, rollups),
+      refreshAllRollups(kyselyOf(trx), metadata, { workspaceId: actor.workspaceId, userId: actor.userId ?? '00000000-0000-0000-0000-000000000000', timeZone: 'UTC', access: fullAccess }, result.object.name, rollups),
     );
   };
 }

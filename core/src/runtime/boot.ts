@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
-import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
+import { createAccessResolver } from '../access/index.ts';
+import { accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
 import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -54,6 +55,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       em: () => db.em(),
       metadata,
       sessions: createSessionAuthenticator({ em: () => db.em() }),
+      access: createAccessResolver({ db: () => db.em().getKysely(), metadata, logger }),
       logger,
       fieldRetentionDays: config.fieldRetentionDays,
       importLimitBytes: config.importLimitBytes,
@@ -62,7 +64,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps)],
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), accessRoutes(apiDeps), recordsRoutes(apiDeps)],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {

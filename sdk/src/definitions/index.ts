@@ -5,3 +5,5 @@ export { systemFieldNames } from './object-definition.ts';
 export type * from './object-definition.ts';
 export { filterLimits, filterOperators, filterVariableNames, relativeDateNames } from './filter.ts';
 export type * from './filter.ts';
+export { capabilities, objectActions } from './access-definitions.ts';
+export type * from './access-definitions.ts';

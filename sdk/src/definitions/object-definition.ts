@@ -193,10 +193,19 @@ export interface ObjectDefinition {
   description?: Labels;
   titleField?: string;
   searchFields?: string[];
+  /** Organisation-wide default for record access; absent means `private`. */
+  sharing?: RecordSharing;
   fields: FieldDefinition[];
   /** Deleted fields, restorable until their column is dropped; managed by the platform. */
   deletedFields?: DeletedField[];
 }
+
+/**
+ * Who reads and edits an object's records besides their owner: `private` (owners, the managers
+ * above them in the role hierarchy, and sharing rules), `read` (all who may read the object read
+ * every record), `readWrite` (all who may read or update the object do so on every record).
+ */
+export type RecordSharing = 'private' | 'read' | 'readWrite';
 
 /** A field whose column is kept after deletion or a type change, until the retention period ends. */
 export interface DeletedField {

@@ -1,0 +1,97 @@
+import { deleteAccessDefinition, deleteTeam, listTeams, saveAccessDefinition, saveTeam, assignRole, type AccessDeps, type AccessKind } from '../access/index.ts';
+import { errors } from '../errors/index.ts';
+import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
+import { findDefinitionRow, listDefinitionRows, listDefinitionVersions } from '../metadata/index.ts';
+import { policyOf, requireCapability } from './access-context.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { etagVersion, setEtag } from './etag.ts';
+import { principalOf, requireSession } from './principal.ts';
+
+const collections: Array<{ path: string; kind: AccessKind; what: string }> = [
+  { path: 'permission-sets', kind: 'permissionSet', what: 'Permission set' },
+  { path: 'roles', kind: 'role', what: 'Role' },
+  { path: 'sharing-rules', kind: 'sharingRule', what: 'Sharing rule' },
+];
+
+function accessActor(ctx: HttpContext) {
+  const principal = principalOf(ctx);
+  return { workspaceId: principal.workspaceId, userId: principal.userId };
+}
+
+/**
+ * Access definitions (`/api/v1/meta/permission-sets|roles|sharing-rules`), teams, role
+ * assignment, and the caller's own effective access (`/api/v1/auth/me/access`).
+ */
+export function accessRoutes(deps: ApiDeps): RouteMount {
+  const accessDeps: AccessDeps = { em: deps.em, metadata: deps.metadata };
+  const router = createRouter({ prefix: '/api/v1' });
+  router.use(requireSession(deps));
+  const managePermissions = requireCapability(deps, 'managePermissions');
+  const manageUsers = requireCapability(deps, 'manageUsers');
+  const db = () => deps.em().getKysely();
+
+  router.get('/auth/me/access', async (ctx) => {
+    ctx.body = (await policyOf(ctx, deps)).describe();
+  });
+
+  for (const { path, kind, what } of collections) {
+    router.get(`/meta/${path}`, managePermissions, async (ctx) => {
+      const rows = await listDefinitionRows(db(), principalOf(ctx).workspaceId, kind);
+      ctx.body = { [kindPlural(kind)]: rows.map((row) => ({ ...row.body, version: row.version })) };
+    });
+    router.get(`/meta/${path}/:name`, managePermissions, async (ctx) => {
+      const row = await findDefinitionRow(db(), principalOf(ctx).workspaceId, kind, ctx.params.name!);
+      if (!row || row.deletedAt) throw errors.notFound(what, ctx.params.name!);
+      setEtag(ctx, row.version);
+      ctx.body = { definition: row.body, version: row.version };
+    });
+    router.put(`/meta/${path}/:name`, managePermissions, async (ctx) => {
+      const body = await readJsonBody(ctx);
+      if (body === null || typeof body !== 'object' || Array.isArray(body) || (body as { name?: unknown }).name !== ctx.params.name) {
+        throw errors.validationFailed([{ path: '/name', code: 'const', message: `must be "${ctx.params.name}", the name in the path` }]);
+      }
+      const ifMatch = etagVersion(ctx);
+      const row = await saveAccessDefinition(accessDeps, accessActor(ctx), kind, body, ifMatch === undefined || ifMatch === '*' ? {} : { expectedVersion: ifMatch });
+      setEtag(ctx, row.version);
+      ctx.status = row.version === 1 ? 201 : 200;
+      ctx.body = { definition: row.body, version: row.version };
+    });
+    router.delete(`/meta/${path}/:name`, managePermissions, async (ctx) => {
+      await deleteAccessDefinition(accessDeps, accessActor(ctx), kind, ctx.params.name!);
+      ctx.status = 204;
+    });
+    router.get(`/meta/${path}/:name/versions`, managePermissions, async (ctx) => {
+      const row = await findDefinitionRow(db(), principalOf(ctx).workspaceId, kind, ctx.params.name!);
+      if (!row) throw errors.notFound(what, ctx.params.name!);
+      ctx.body = { versions: await listDefinitionVersions(db(), row.id) };
+    });
+  }
+
+  router.get('/teams', manageUsers, async (ctx) => {
+    ctx.body = { teams: await listTeams(db(), principalOf(ctx).workspaceId) };
+  });
+  router.put('/teams/:name', manageUsers, async (ctx) => {
+    ctx.body = await saveTeam(accessDeps, accessActor(ctx), ctx.params.name!, await readJsonBody(ctx));
+  });
+  router.delete('/teams/:name', manageUsers, async (ctx) => {
+    await deleteTeam(accessDeps, accessActor(ctx), ctx.params.name!);
+    ctx.status = 204;
+  });
+  router.put('/users/:id/role', manageUsers, async (ctx) => {
+    const body = (await readJsonBody(ctx)) as { roleName?: unknown } | null;
+    const roleName = body?.roleName;
+    if (roleName !== null && typeof roleName !== 'string') throw errors.validationFailed([{ path: '/roleName', code: 'type', message: 'must be a role name or null' }]);
+    const principal = principalOf(ctx);
+    if (roleName !== null) {
+      // No one hands out more than they hold (test plan row 52).
+      const mine = await policyOf(ctx, deps);
+      const theirs = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: false, roleName });
+      if (!mine.covers(theirs)) throw errors.permissionDenied(`Role "${roleName}" has permissions you do not hold; ask someone who holds them`, { roleName });
+    }
+    await assignRole(accessDeps, accessActor(ctx), ctx.params.id!, roleName);
+    ctx.body = { id: ctx.params.id, roleName };
+  });
+  return { name: 'access', router };
+}
+
+const kindPlural = (kind: AccessKind) => ({ permissionSet: 'permissionSets', role: 'roles', sharingRule: 'sharingRules' })[kind];
