@@ -114,6 +114,13 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
   let index = 0;
   for (const [fieldName, subtree] of tree) {
     const targetName = lookupTarget(definition, fieldName);
+    const chosenNames = fieldsByPath[fieldName];
+    const targetDefinition = targetName && targetName !== 'user' ? metadata.objects.get(targetName)?.body : undefined;
+    for (const name of chosenNames ?? []) {
+      if (targetDefinition && (!targetDefinition.fields.some((field) => field.name === name) || actor.access.fieldAccess(targetDefinition.name, name) === 'none')) {
+        throw errors.invalidQuery(`fields.${fieldName}`, `names an unknown field "${name}" of ${targetDefinition.name}`);
+      }
+    }
     // Targets the actor sees only in part (sharing) are loaded in a second query that applies their scope.
     const scoped = targetName !== undefined && targetName !== 'user' && actor.access.recordScope(targetName, 'read') !== undefined;
     const target = targetName && targetName !== 'user' && !scoped ? metadata.objects.get(targetName)?.body : undefined;
@@ -127,10 +134,7 @@ export function planJoinedExpansion(metadata: WorkspaceMetadata, actor: RecordsA
     const prefix = `x${index++}_`;
     for (const column of joinedSystemColumns) columns.push(sql`${sql.ref(`${join.alias}.${column}`)} as ${sql.id(`${prefix}${column}`)}`);
     const formulaAliases = new Map<string, string>();
-    const only = fieldsByPath[fieldName];
-    for (const name of only ?? []) {
-      if (!target.fields.some((field) => field.name === name) || actor.access.fieldAccess(target.name, name) === 'none') throw errors.invalidQuery(`fields.${fieldName}`, `names an unknown field "${name}" of ${target.name}`);
-    }
+    const only = chosenNames;
     const readable = selectableFields(actor.access, target, only ? new Set(only) : undefined);
     const chosen = readable ? { ...target, fields: target.fields.filter((field) => readable.has(field.name)) } : target;
     chosen.fields.forEach((field, fieldIndex) => {
