@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
-import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
+import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, type ApiDeps } from '../api/index.ts';
 import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -62,7 +62,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps)],
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), referenceRoutes(), recordsRoutes(apiDeps)],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {
