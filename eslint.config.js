@@ -39,12 +39,13 @@ export default defineConfig([
   {
     name: 'daicho/node-globals',
     files: ['**/*.{ts,tsx,js,mjs}'],
-    ignores: ['admin-ui/src/**'],
+    ignores: ['admin-ui/src/**', 'core/src/api/reference/**'],
     languageOptions: { globals: globals.node },
   },
   {
     name: 'daicho/browser-globals',
-    files: ['admin-ui/src/**/*.{ts,tsx,js,mjs}'],
+    // admin-ui, and the API reference page's script that core serves as is.
+    files: ['admin-ui/src/**/*.{ts,tsx,js,mjs}', 'core/src/api/reference/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
 ]);

@@ -70,8 +70,9 @@ describe('metadata API', () => {
 
     it('refuses a stale If-Match on a definition', async () => {
       const stale = await daicho.api.put('/api/v1/meta/objects/account', accountObject, { headers: { 'if-match': '"1"' } });
-      expect(stale.status).toBe(409);
-      expect(stale.body.error.code).toBe('VERSION_CONFLICT');
+      expect(stale.status).toBe(412);
+      expect(stale.body.error.code).toBe('PRECONDITION_FAILED');
+      expect(stale.body.error.details.current).toMatchObject({ object: { name: 'account' }, version: 2 });
     });
   });
 
@@ -103,12 +104,12 @@ describe('metadata API', () => {
             "problems": [
               {
                 "code": "minProperties",
-                "message": "must NOT have fewer than 1 properties",
+                "message": "needs a label in ja or en",
                 "path": "/fields/1/labels",
               },
             ],
           },
-          "message": "The definition is not valid: /fields/1/labels must NOT have fewer than 1 properties",
+          "message": "The definition is not valid: /fields/1/labels needs a label in ja or en",
           "requestId": undefined,
         }
       `);

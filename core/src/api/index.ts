@@ -6,3 +6,4 @@ export { healthRoutes } from './health.routes.ts';
 export type { HealthRoutesOptions } from './health.routes.ts';
 export { metaRoutes } from './meta.routes.ts';
 export { recordsRoutes } from './records.routes.ts';
+export { referenceRoutes } from './reference.routes.ts';

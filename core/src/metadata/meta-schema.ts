@@ -42,17 +42,25 @@ export function checkDocumentBounds(document: unknown, maxBytes = DEFINITION_MAX
   return [];
 }
 
-/** Turns Ajv errors into problems with JSON pointers; the noisy branch errors of a oneOf are dropped. */
+/**
+ * Turns Ajv errors into problems with JSON pointers. The noisy branch errors of a oneOf are
+ * dropped, and so is a discriminator's complaint when the tag itself (a field's `type`) already
+ * has a problem of its own.
+ */
 export function toProblems(errors: readonly ErrorObject[] | null | undefined): InputProblem[] {
   const problems: InputProblem[] = [];
   const seen = new Set<string>();
+  const paths = new Set((errors ?? []).map((error) => error.instancePath));
   for (const error of errors ?? []) {
     if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    if (error.keyword === 'discriminator' && paths.has(`${error.instancePath}/${String(error.params.tag)}`)) continue;
     const path = error.keyword === 'additionalProperties' ? `${error.instancePath}/${String(error.params.additionalProperty)}` : error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
     const message =
       error.keyword === 'additionalProperties' ? 'is not a known property'
       : error.keyword === 'required' ? 'is required'
       : error.keyword === 'enum' ? `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      : error.keyword === 'minProperties' && /\/(labels|pluralLabels)$/.test(path) ? 'needs a label in ja or en'
+      : error.keyword === 'discriminator' ? `${JSON.stringify(String(error.params.tag))} must be one of the known kinds`
       : (error.message ?? 'is not valid');
     const key = `${path}|${error.keyword}|${message}`;
     if (seen.has(key)) continue;

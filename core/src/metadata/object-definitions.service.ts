@@ -1,7 +1,7 @@
 import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
-import { errors, type InputProblem } from '../errors/index.ts';
+import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
   applyConcurrentSteps, applyTableChanges, conversionExpression, conversionReportQuery, conversionUpdate, ensureWorkspaceSchema,
@@ -98,7 +98,9 @@ export async function commitObjectChange(deps: MetadataDeps, actor: MetadataActo
   assertValidObjectDocument(options.input);
   const previous = options.previous;
   if (options.expectedVersion !== undefined && previous && previous.version !== options.expectedVersion) {
-    throw errors.versionConflict(`The definition of ${previous.name} is at version ${previous.version}, not ${options.expectedVersion}`, { current: previous });
+    // The expected version comes from If-Match: a failed precondition (412), with the current
+    // definition in the shape GET answers, so the client can merge without another read.
+    throw errors.preconditionFailed(`The definition of ${previous.name} changed since it was read (it is at version ${previous.version}, not ${options.expectedVersion})`, { current: { object: previous.body, version: previous.version } });
   }
   const now = new Date();
   const prepared = prepareDefinition(options.input, previous?.body, now, { trustIds: options.trustIds });
@@ -240,27 +242,49 @@ function editable(current: ObjectDefinition): ObjectDefinition {
   return rest;
 }
 
+/**
+ * Runs a change of one field, sent on its own: problems found in that field point into the
+ * document the client sent (`/min`, not `/fields/9/min`); problems elsewhere in the object keep
+ * their pointer into the object definition.
+ */
+async function asFieldChange<T>(run: (placed: (index: number) => void) => Promise<T>): Promise<T> {
+  let fieldIndex: number | undefined;
+  try {
+    return await run((index) => {
+      fieldIndex = index;
+    });
+  } catch (error) {
+    if (fieldIndex === undefined || !(error instanceof DaichoError) || error.code !== 'INVALID_DEFINITION') throw error;
+    const prefix = `/fields/${fieldIndex}`;
+    const problems = (error.details as { problems: InputProblem[] }).problems.map((problem) =>
+      problem.path === prefix || problem.path.startsWith(`${prefix}/`) ? { ...problem, path: problem.path.slice(prefix.length) } : problem);
+    throw errors.invalidDefinition(problems);
+  }
+}
+
 export async function addField(deps: MetadataDeps, actor: MetadataActor, objectName: string, field: unknown): Promise<ObjectChangeResult> {
-  return editObject(deps, actor, objectName, (current) => {
-    const name = (field as { name?: unknown }).name;
+  return asFieldChange((placed) => editObject(deps, actor, objectName, (current) => {
+    const name = (field as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && current.fields.some((existing) => existing.name === name)) {
       throw errors.conflict(`${objectName} already has a field named "${name}"`, { field: name });
     }
+    placed(current.fields.length);
     return { ...editable(current), fields: [...current.fields, field as FieldDefinition] };
-  });
+  }));
 }
 
 export async function replaceField(deps: MetadataDeps, actor: MetadataActor, objectName: string, fieldName: string, field: unknown): Promise<ObjectChangeResult> {
-  return editObject(deps, actor, objectName, (current) => {
+  return asFieldChange((placed) => editObject(deps, actor, objectName, (current) => {
     const index = current.fields.findIndex((existing) => existing.name === fieldName);
     if (index < 0) throw errors.notFound('Field', `${objectName}.${fieldName}`);
-    if ((field as { name?: unknown }).name !== fieldName) {
+    if ((field as { name?: unknown } | null)?.name !== fieldName) {
       invalid([{ path: '/name', code: 'immutable', message: 'A field\'s name cannot change; create a new field instead' }]);
     }
+    placed(index);
     const fields = [...current.fields];
     fields[index] = field as FieldDefinition;
     return { ...editable(current), fields };
-  });
+  }));
 }
 
 /** Hides a field at once; its column and values stay until the retention period ends. */
@@ -322,17 +346,18 @@ export async function previewFieldChange(deps: MetadataDeps, actor: MetadataActo
   const preview = Symbol('preview');
   let result: { steps: string[]; conversions: ObjectChangeResult['conversions'] } | undefined;
   try {
-    await runInTransaction(deps, async (db) => {
+    await asFieldChange((placed) => runInTransaction(deps, async (db) => {
       const previous = await requireObject(db, actor, objectName, { forUpdate: true });
       const current = editable(structuredClone(previous.body));
       const index = current.fields.findIndex((existing) => existing.name === fieldName);
       if (index < 0) throw errors.notFound('Field', `${objectName}.${fieldName}`);
+      placed(index);
       current.fields[index] = field as FieldDefinition;
       const committed = await commitObjectChange(deps, actor, db, { previous, input: current, change: 'updated' });
       result = { steps: committed.steps, conversions: committed.conversions };
       // Roll everything back: a preview changes nothing.
       throw preview;
-    });
+    }));
   } catch (error) {
     if (error !== preview) throw error;
   }

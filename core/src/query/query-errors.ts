@@ -64,7 +64,8 @@ export interface FormulaProblem {
 }
 
 function summarise(what: string, problems: readonly { message: string }[]): string {
-  const first = problems[0]?.message ?? 'unknown problem';
+  // Problem messages are sentences of their own; inside this one they continue it in lower case.
+  const first = (problems[0]?.message ?? 'unknown problem').replace(/^[A-Z](?=[a-z ])/, (letter) => letter.toLowerCase());
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
   return `The ${what} is not valid: ${first}${more}`;
 }

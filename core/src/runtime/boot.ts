@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
-import { accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
+import { accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, type ApiDeps } from '../api/index.ts';
 import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -64,7 +64,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), accessRoutes(apiDeps), recordsRoutes(apiDeps)],
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), accessRoutes(apiDeps), referenceRoutes(), recordsRoutes(apiDeps)],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {

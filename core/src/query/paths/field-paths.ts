@@ -71,7 +71,7 @@ export function resolveFieldPath(
     const name = segments[index]!;
     const field = object.fields.get(name);
     const soFar = segments.slice(0, index + 1).join('.');
-    if (!field) return { code: 'unknownField', message: `${object.name} has no field ${quoteInput(name)} (in ${quoteInput(path)})` };
+    if (!field) return { code: 'unknownField', message: `${object.name} has no field ${quoteInput(name)}${segments.length > 1 ? ` (in ${quoteInput(path)})` : ''}` };
     const isLast = index === segments.length - 1;
     if (options.use !== 'formula' && !field.filterable && !(isLast && options.use === 'sort' && field.sortable)) {
       return { code: 'notFilterable', message: `${quoteInput(soFar)} cannot be used in filters or sorts` };
