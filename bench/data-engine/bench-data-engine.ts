@@ -13,6 +13,7 @@ import { freePort, startDaichoProcess } from '../../test/support/daicho-process.
 import { queryDatabase } from '../../test/support/database-inspection.ts';
 import { describeMachine } from '../machine.ts';
 import { accountDefinition, dealDefinition, generateAccounts, generateDeals } from './bench-data.ts';
+import { setUpScopedManager } from './scoped-role.ts';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const dealCount = Number(process.env.BENCH_DEALS ?? 200_000);
@@ -42,9 +43,9 @@ async function load(url: string, pid: number, options: Partial<autocannon.Option
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx, cpuPerRequestUs: cpu / Math.max(1, result.requests.total) };
 }
 
-async function post(url: string, body: unknown, token?: string): Promise<{ status: number; body: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function post(url: string, body: unknown, token?: string, method = 'POST'): Promise<{ status: number; body: any; ms: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const response = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
 }
@@ -150,6 +151,14 @@ async function main(): Promise<void> {
         allMet &&= met;
         rows.push(`| ${benchCase.name} | ${ours.rps.toFixed(0)} | ${ours.p99} | ${ours.cpuPerRequestUs.toFixed(0)} | ${theirs.rps.toFixed(0)} | ${theirs.p99} | ${theirs.cpuPerRequestUs.toFixed(0)} | ${ratio.toFixed(2)}× | ${met ? 'met' : 'NOT met'}${ours.non2xx + ours.errors > 0 ? ` (${ours.non2xx} non-2xx, ${ours.errors} errors)` : ''} |`);
       }
+      // Issue 4: the same list as a manager limited by the role hierarchy and a sharing rule.
+      const manager = await setUpScopedManager({ url: daicho.url, adminToken: token, databaseUrl: database.url, schema, workspaceId, post });
+      const listRequest: autocannon.Request = { method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/records/deal?filter=${listFilter()}&sort=closeDate&limit=50` }) };
+      const asAdmin = await load(daicho.url, daicho.child.pid!, { headers: auth, requests: [listRequest] });
+      const asManager = await load(daicho.url, daicho.child.pid!, { headers: { authorization: `Bearer ${manager.token}` }, requests: [listRequest] });
+      const scopedRatio = asManager.rps / asAdmin.rps;
+      const scopedMet = scopedRatio >= 0.8 && asManager.errors + asManager.non2xx === 0;
+      allMet &&= scopedMet;
       const baselineImport = await post(`${baselineUrl}/deals/import`, { records: generateDeals(100_000, accountIds, dealCount) });
       const online = await measureOnlineChange(daicho.url, token, dealIds);
       const importMs = importTimes.at(-1)!;
@@ -163,6 +172,7 @@ async function main(): Promise<void> {
       for (const row of rows) console.log(row);
       console.log('');
       console.log(`bulk import of 100,000 deals: Daichō ${(importMs / 1000).toFixed(2)} s (all imports: ${importTimes.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s), baseline ${(baselineImport.ms / 1000).toFixed(2)} s — target < 10 s: ${importMs < 10_000 ? 'met' : 'NOT met'}`);
+      console.log(`list as a scoped manager (sees ${(manager.visibleShare * 100).toFixed(0)} % of deals: 5 of 20 reps below them, and won deals through a sharing rule): ${asManager.rps.toFixed(0)} req/s, p99 ${asManager.p99} ms, ${asManager.cpuPerRequestUs.toFixed(0)} CPU µs/req; as admin ${asAdmin.rps.toFixed(0)} req/s, p99 ${asAdmin.p99} ms — ratio ${scopedRatio.toFixed(2)}×, target ≥ 0.8×: ${scopedMet ? 'met' : 'NOT met'}${asManager.non2xx + asManager.errors > 0 ? ` (${asManager.non2xx} non-2xx, ${asManager.errors} errors)` : ''}`);
       console.log(`accounts import (${accountCount}): ${(accountImport.ms / 1000).toFixed(2)} s`);
       console.log(`adding an indexed field to the ${dealCount}-row deal table: ${online.changeMs.toFixed(0)} ms for the change; while it ran, ${online.writes} updates, slowest ${online.slowestWriteMs.toFixed(0)} ms, ${online.failedWrites} failed`);
       console.log(allMet ? 'all targets met' : 'some targets NOT met');
