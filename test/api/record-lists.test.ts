@@ -71,8 +71,7 @@ describe('listing records', () => {
   it('returns only the chosen fields of an expanded lookup', async () => {
     const response = await daicho.api.get(`/api/v1/records/deal?filter=${q({ field: 'title', op: 'eq', value: 'D1' })}&expand=account&fields.account=name`);
     const [record] = response.body.records;
-    expect(Object.keys(record.account).sort()).toEqual(['createdAt', 'createdBy', 'id', 'name', 'ownerId', 'updatedAt', 'updatedBy', 'version']);
-    expect(record.account.name).toBe('Acme');
+    expect(record.account).toEqual({ id: expect.any(String), name: 'Acme' });
     expect((await daicho.api.get('/api/v1/records/deal?expand=account&fields.account=shoeSize')).status).toBe(400);
   });
 
