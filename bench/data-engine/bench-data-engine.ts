@@ -1,6 +1,6 @@
 // The data-engine benchmark of issue 3: Daichō's records API against a minimal hand-written Koa + pg
 // server, same data, same machine, same load. Run: `pnpm bench data-engine`.
-// Env: BENCH_DURATION (seconds per case, default 10), BENCH_DEALS (default 200000),
+// Env: BENCH_DURATION (seconds per case, default 10), BENCH_CASES (run only the cases whose name contains it), BENCH_DEALS (default 200000),
 // BENCH_ACCOUNTS (default 10000), DAICHO_BENCH_DATABASE_URL (a server to use; default: the
 // local server at 127.0.0.1:5432 when it answers, else an embedded one).
 import { spawn } from 'node:child_process';
@@ -16,6 +16,8 @@ import { accountDefinition, dealDefinition, generateAccounts, generateDeals } fr
 import { setUpScopedManager } from './scoped-role.ts';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
+/** Only the cases whose name contains this text (for profiling one case); all by default. */
+const onlyCases = process.env.BENCH_CASES;
 const dealCount = Number(process.env.BENCH_DEALS ?? 200_000);
 const accountCount = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
 const connections = 32;
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
 
       const rows: string[] = [];
       let allMet = true;
-      for (const benchCase of cases) {
+      for (const benchCase of cases.filter((candidate) => !onlyCases || candidate.name.includes(onlyCases))) {
         const ours = await load(daicho.url, daicho.child.pid!, { headers: auth, requests: [benchCase.daicho] });
         const theirs = await load(baselineUrl, baseline.pid!, { requests: [benchCase.baseline] });
         const ratio = ours.rps / theirs.rps;

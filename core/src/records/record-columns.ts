@@ -49,10 +49,6 @@ function toInstant(value: unknown): string | null {
   return (value instanceof Date ? value : new Date(String(value))).toISOString();
 }
 
-function parseJson(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
-
 /** Reads a field's API value from a row (whose keys are column names). */
 export function fromColumns(field: FieldDefinition, row: Record<string, unknown>, alias?: string): unknown {
   const raw = row[alias ?? field.column!];
@@ -72,7 +68,8 @@ export function fromColumns(field: FieldDefinition, row: Record<string, unknown>
     case 'name':
     case 'attachment':
     case 'json':
-      return raw === null || raw === undefined ? null : parseJson(raw);
+      // The driver parses jsonb already: a string here is a JSON string value, never JSON text.
+      return raw ?? null;
     case 'multiPicklist':
       return raw ?? null;
     case 'formula':
