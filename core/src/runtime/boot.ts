@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
-import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
-import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
+import {
+  authRoutes, healthRoutes, metaRoutes, recordsRoutes, tokensRoutes, totpRoutes, usersRoutes, workspaceSecurityRoutes,
+  type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
+} from '../api/index.ts';
+import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
@@ -10,6 +13,7 @@ import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
 import { createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
+import { resolveSecretKey } from './secret-key.ts';
 
 /** A booted platform: database connected and migrated, HTTP app built but not listening. */
 export interface BootedDaicho {
@@ -22,15 +26,25 @@ export interface BootedDaicho {
   /** Whether the database is the embedded one. */
   embedded: boolean;
   metadata: MetadataCache;
+  /** Authentication settings in force (the secret key among them: never log them). */
+  auth: AuthSettings;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
+}
+
+/** Hooks a composition can add to the platform (the access module's, or a test's). */
+export interface BootOptions {
+  /** The IP allow-list of a role (see ApiDeps.roleIpAllowList). */
+  roleIpAllowList?: RoleIpAllowList;
+  /** Whether a role requires TOTP (see ApiDeps.roleRequiresTotp). */
+  roleRequiresTotp?: RoleRequiresTotp;
 }
 
 /**
  * Brings the platform up to the point where it can serve: database (embedded when no
  * DATABASE_URL), migrations, first-start seed, HTTP app. Undoes what it did if a step fails.
  */
-export async function bootDaicho(config: Config, logger: Logger): Promise<BootedDaicho> {
+export async function bootDaicho(config: Config, logger: Logger, options: BootOptions = {}): Promise<BootedDaicho> {
   let embedded: EmbeddedPostgres | undefined;
   let database: Database | undefined;
   try {
@@ -46,6 +60,19 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       logger,
     });
     await database.migrate();
+    const auth = createAuthSettings(await resolveSecretKey(config, logger), {
+      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+      throttle: {
+        maxFailures: config.loginMaxFailures,
+        maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+        windowSeconds: config.loginFailureWindowSeconds,
+        lockSeconds: config.loginLockSeconds,
+        delayMs: config.loginDelayMs,
+      },
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      sessionAbsoluteHours: config.sessionAbsoluteHours,
+      apiTokenMaxDays: config.apiTokenMaxDays,
+    });
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
@@ -53,7 +80,12 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
-      sessions: createSessionAuthenticator({ em: () => db.em() }),
+      sessions: createSessionAuthenticator({ em: () => db.em(), settings: auth, ttlMs: config.sessionCacheMs }),
+      workspaceAllowLists: createWorkspaceAllowLists({ em: () => db.em(), ttlMs: config.sessionCacheMs }),
+      auth,
+      cookieSecure: config.cookieSecure,
+      ...(options.roleIpAllowList ? { roleIpAllowList: options.roleIpAllowList } : {}),
+      ...(options.roleRequiresTotp ? { roleRequiresTotp: options.roleRequiresTotp } : {}),
       logger,
       fieldRetentionDays: config.fieldRetentionDays,
       importLimitBytes: config.importLimitBytes,
@@ -62,7 +94,17 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps)],
+      trustedProxies: config.trustedProxies,
+      routes: [
+        healthRoutes({ checkDatabase: () => db.checkReady() }),
+        authRoutes(apiDeps),
+        totpRoutes(apiDeps),
+        tokensRoutes(apiDeps),
+        usersRoutes(apiDeps),
+        workspaceSecurityRoutes(apiDeps),
+        metaRoutes(apiDeps),
+        recordsRoutes(apiDeps),
+      ],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {
@@ -77,6 +119,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       firstStart,
       embedded: stopEmbedded !== undefined,
       metadata,
+      auth,
       async shutdown() {
         await metadata.stop();
         await db.close();
