@@ -37,7 +37,7 @@ export async function setUpScopedManager(options: { url: string; adminToken: str
     from unnest(array[${userIds.map((id) => `'${id}'`).join(',')}]) with ordinality as u(id, n)`);
   for (const [index, id] of userIds.entries()) {
     const role = index === 0 ? 'bench_manager' : index <= 5 ? 'bench_rep' : 'bench_other';
-    expectOk('role assignment', await put(`/api/v1/users/${id}/role`, { roleName: role }));
+    expectOk('role assignment', await post(`${url}/api/v1/users/${id}`, { roleName: role }, adminToken, 'PATCH'));
   }
   expectOk('team', await put('/api/v1/teams/bench_closers', { labels: { en: 'Closers' }, members: [managerId] }));
   expectOk('sharing rule', await put('/api/v1/meta/sharing-rules/bench_won', {

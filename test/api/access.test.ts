@@ -122,7 +122,7 @@ describe('record access', () => {
     for (const role of roles) expect((await daicho.api.put(`/api/v1/meta/roles/${role.name}`, role)).status).toBe(201);
     for (const name of Object.keys(userRoles) as UserName[]) {
       users[name] = await daicho.createUserSession({ email: `${name}@example.com` });
-      if (userRoles[name]) expect((await daicho.api.put(`/api/v1/users/${users[name].userId}/role`, { roleName: userRoles[name] })).status).toBe(200);
+      if (userRoles[name]) expect((await daicho.api.patch(`/api/v1/users/${users[name].userId}`, { roleName: userRoles[name] })).status).toBe(200);
     }
     expect((await daicho.api.put('/api/v1/teams/leads_team', { labels: { en: 'Leads team' }, members: teamMembers.map((name) => users[name].userId) })).status).toBe(200);
     expect((await daicho.api.put(`/api/v1/meta/sharing-rules/${highPriorityToLeadsTeam.name}`, highPriorityToLeadsTeam)).status).toBe(201);
@@ -309,12 +309,12 @@ describe('record access', () => {
 
   it('applies a role change from the next request of a signed-in user', async () => {
     const demoted = await daicho.createUserSession({ email: 'demoted@example.com' });
-    await daicho.api.put(`/api/v1/users/${demoted.userId}/role`, { roleName: 'rep' });
+    await daicho.api.patch(`/api/v1/users/${demoted.userId}`, { roleName: 'rep' });
     const created = await daicho.api.post('/api/v1/records/lead', { name: 'mine' }, { token: demoted.token });
     expect(created.status).toBe(201);
-    await daicho.api.put(`/api/v1/users/${demoted.userId}/role`, { roleName: 'viewer' });
+    await daicho.api.patch(`/api/v1/users/${demoted.userId}`, { roleName: 'viewer' });
     expect((await daicho.api.patch(`/api/v1/records/lead/${created.body.id}`, { name: 'changed' }, { token: demoted.token, headers: { 'if-match': '*' } })).status).toBe(403);
-    await daicho.api.put(`/api/v1/users/${demoted.userId}/role`, { roleName: null });
+    await daicho.api.patch(`/api/v1/users/${demoted.userId}`, { roleName: null });
     expect((await daicho.api.get(`/api/v1/records/lead/${created.body.id}`, { token: demoted.token })).status).toBe(404);
   });
 
@@ -331,12 +331,12 @@ describe('record access', () => {
   describe('no one hands out more than they hold', () => {
     it('refuses a user admin giving a role with permissions they lack, also to themselves', async () => {
       const userAdmin = await daicho.createUserSession({ email: 'useradmin@example.com' });
-      await daicho.api.put(`/api/v1/users/${userAdmin.userId}/role`, { roleName: 'user_admin' });
-      const escalate = await daicho.api.put(`/api/v1/users/${userAdmin.userId}/role`, { roleName: 'lead_admin' }, { token: userAdmin.token });
+      await daicho.api.patch(`/api/v1/users/${userAdmin.userId}`, { roleName: 'user_admin' });
+      const escalate = await daicho.api.patch(`/api/v1/users/${userAdmin.userId}`, { roleName: 'lead_admin' }, { token: userAdmin.token });
       expect(escalate.status).toBe(403);
       expect(escalate.body.error.code).toBe('PERMISSION_DENIED');
       const other = await daicho.createUserSession({ email: 'newviewer@example.com' });
-      expect((await daicho.api.put(`/api/v1/users/${other.userId}/role`, { roleName: 'viewer' }, { token: userAdmin.token })).status).toBe(200);
+      expect((await daicho.api.patch(`/api/v1/users/${other.userId}`, { roleName: 'viewer' }, { token: userAdmin.token })).status).toBe(200);
     });
 
     it('refuses permission definitions to users without managePermissions', async () => {

@@ -9,5 +9,5 @@ export { deleteAccessDefinition, isCidr, saveAccessDefinition } from './access-d
 export type { AccessActor, AccessDeps, AccessKind } from './access-definitions.service.ts';
 export type { Directory } from './directory.ts';
 export { subordinateRoles, superiorRoles } from './role-tree.ts';
-export { assignRole, deleteTeam, listTeams, saveTeam } from './teams.service.ts';
+export { accessChanged, deleteTeam, listTeams, saveTeam } from './teams.service.ts';
 export type { Team, TeamInput } from './teams.service.ts';

@@ -88,18 +88,8 @@ export async function deleteTeam(deps: AccessDeps, actor: AccessActor, name: str
   deps.metadata.invalidate(actor.workspaceId);
 }
 
-/** Gives a user a role (or none, with null). Applies from the user's next request, on every node. */
-export async function assignRole(deps: AccessDeps, actor: AccessActor, userId: string, roleName: string | null): Promise<void> {
-  if (!UUID.test(userId)) throw errors.notFound('User', userId);
-  if (roleName !== null && typeof roleName !== 'string') throw errors.validationFailed([{ path: '/roleName', code: 'type', message: 'must be a role name or null' }]);
-  const metadata = await deps.metadata.get(actor.workspaceId);
-  if (roleName !== null && !metadata.roles.has(roleName)) throw errors.validationFailed([{ path: '/roleName', code: 'unknownRole', message: `there is no role "${roleName}"` }]);
-  await deps.em().transactional(async (trx) => {
-    const db = trx.getKysely() as Db;
-    const result = await db.withSchema('daicho').updateTable('user').set({ role_name: roleName, updated_at: sql`now()` })
-      .where('workspace_id', '=', actor.workspaceId).where('id', '=', userId).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw errors.notFound('User', userId);
-    await bumpMetadataVersion(db, actor.workspaceId);
-  });
-  deps.metadata.invalidate(actor.workspaceId);
+/** Tells every node that access changed (a user's role or status): their snapshots are replaced. */
+export async function accessChanged(deps: AccessDeps, workspaceId: string): Promise<void> {
+  await bumpMetadataVersion(deps.em().getKysely() as Db, workspaceId);
+  deps.metadata.invalidate(workspaceId);
 }

@@ -16,8 +16,8 @@ export async function policyOf(ctx: HttpContext, deps: ApiDeps): Promise<AccessP
   let policy = policies.get(ctx);
   if (!policy) {
     const principal = principalOf(ctx);
-    const roleName = (principal as { roleName?: string | null }).roleName;
-    policy = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: principal.isAdmin, ...(roleName === undefined ? {} : { roleName }) });
+    // The principal's role: the user's own, or an API token's.
+    policy = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: principal.isAdmin, roleName: principal.roleName });
     policies.set(ctx, policy);
   }
   return policy;
@@ -35,4 +35,19 @@ export function requireCapability(deps: ApiDeps, capability: Capability): HttpMi
     if (!(await policyOf(ctx, deps)).has(capability)) throw errors.permissionDenied(`This needs the ${capability} permission`, { capability });
     await next();
   };
+}
+
+/**
+ * Refuses to hand out a role (to a user, or to a token) with any permission the caller lacks,
+ * and admin rights to a caller who is not an admin (test plan row 52).
+ */
+export async function assertMayGrant(ctx: HttpContext, deps: ApiDeps, grant: { roleName?: string | null; isAdmin?: boolean }): Promise<void> {
+  const principal = principalOf(ctx);
+  if (grant.isAdmin && !principal.isAdmin) throw errors.permissionDenied('Only admins may make admins');
+  if (grant.roleName === undefined || grant.roleName === null) return;
+  const metadata = await deps.metadata.get(principal.workspaceId);
+  if (!metadata.roles.has(grant.roleName)) throw errors.validationFailed([{ path: '/roleName', code: 'unknownRole', message: `there is no role "${grant.roleName}"` }]);
+  const mine = await policyOf(ctx, deps);
+  const theirs = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: false, roleName: grant.roleName });
+  if (!mine.covers(theirs)) throw errors.permissionDenied(`Role "${grant.roleName}" has permissions you do not hold; ask someone who holds them`, { roleName: grant.roleName });
 }

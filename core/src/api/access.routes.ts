@@ -1,4 +1,4 @@
-import { deleteAccessDefinition, deleteTeam, listTeams, saveAccessDefinition, saveTeam, assignRole, type AccessDeps, type AccessKind } from '../access/index.ts';
+import { deleteAccessDefinition, deleteTeam, listTeams, saveAccessDefinition, saveTeam, type AccessDeps, type AccessKind } from '../access/index.ts';
 import { errors } from '../errors/index.ts';
 import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
 import { findDefinitionRow, listDefinitionRows, listDefinitionVersions } from '../metadata/index.ts';
@@ -19,8 +19,8 @@ function accessActor(ctx: HttpContext) {
 }
 
 /**
- * Access definitions (`/api/v1/meta/permission-sets|roles|sharing-rules`), teams, role
- * assignment, and the caller's own effective access (`/api/v1/auth/me/access`).
+ * Access definitions (`/api/v1/meta/permission-sets|roles|sharing-rules`), teams, and the
+ * caller's own effective access (`/api/v1/auth/me/access`). Users get roles through `/api/v1/users`.
  */
 export function accessRoutes(deps: ApiDeps): RouteMount {
   const accessDeps: AccessDeps = { em: deps.em, metadata: deps.metadata };
@@ -76,20 +76,6 @@ export function accessRoutes(deps: ApiDeps): RouteMount {
   router.delete('/teams/:name', manageUsers, async (ctx) => {
     await deleteTeam(accessDeps, accessActor(ctx), ctx.params.name!);
     ctx.status = 204;
-  });
-  router.put('/users/:id/role', manageUsers, async (ctx) => {
-    const body = (await readJsonBody(ctx)) as { roleName?: unknown } | null;
-    const roleName = body?.roleName;
-    if (roleName !== null && typeof roleName !== 'string') throw errors.validationFailed([{ path: '/roleName', code: 'type', message: 'must be a role name or null' }]);
-    const principal = principalOf(ctx);
-    if (roleName !== null) {
-      // No one hands out more than they hold (test plan row 52).
-      const mine = await policyOf(ctx, deps);
-      const theirs = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: false, roleName });
-      if (!mine.covers(theirs)) throw errors.permissionDenied(`Role "${roleName}" has permissions you do not hold; ask someone who holds them`, { roleName });
-    }
-    await assignRole(accessDeps, accessActor(ctx), ctx.params.id!, roleName);
-    ctx.body = { id: ctx.params.id, roleName };
   });
   return { name: 'access', router };
 }

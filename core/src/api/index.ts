@@ -1,9 +1,13 @@
 // The HTTP API: one router per domain, mounted by the runtime. Translates HTTP to domain calls.
 export { accessRoutes } from './access.routes.ts';
-export type { ApiDeps } from './api-deps.ts';
+export type { ApiDeps, RoleIpAllowList, RoleRequiresTotp } from './api-deps.ts';
 export { authRoutes } from './auth.routes.ts';
 export { healthRoutes } from './health.routes.ts';
 export type { HealthRoutesOptions } from './health.routes.ts';
 export { metaRoutes } from './meta.routes.ts';
 export { recordsRoutes } from './records.routes.ts';
 export { referenceRoutes } from './reference.routes.ts';
+export { tokensRoutes } from './tokens.routes.ts';
+export { totpRoutes } from './totp.routes.ts';
+export { usersRoutes } from './users.routes.ts';
+export { workspaceSecurityRoutes } from './workspace-security.routes.ts';

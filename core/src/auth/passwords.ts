@@ -9,11 +9,26 @@ const argon2Async = promisify(argon2);
  */
 export const passwordHashParameters = { memoryKiB: 19_456, passes: 2, parallelism: 1, tagLength: 32 } as const;
 
+export interface PasswordHashParameters {
+  memoryKiB: number;
+  passes: number;
+  parallelism: number;
+  tagLength: number;
+}
+
+/**
+ * Passwords are hashed and compared in Unicode NFKC form, so that a password typed with an input
+ * method's full-width digits or letters is the same password as its half-width form.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}
+
 /** Hashes a password with argon2id into the PHC string format (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). */
-export async function hashPassword(password: string): Promise<string> {
-  const { memoryKiB, passes, parallelism, tagLength } = passwordHashParameters;
+export async function hashPassword(password: string, parameters: PasswordHashParameters = passwordHashParameters): Promise<string> {
+  const { memoryKiB, passes, parallelism, tagLength } = parameters;
   const nonce = randomBytes(16);
-  const tag = await argon2Async('argon2id', { message: password, nonce, memory: memoryKiB, passes, parallelism, tagLength });
+  const tag = await argon2Async('argon2id', { message: normalizePassword(password), nonce, memory: memoryKiB, passes, parallelism, tagLength });
   return `$argon2id$v=19$m=${memoryKiB},t=${passes},p=${parallelism}$${nonce.toString('base64url')}$${tag.toString('base64url')}`;
 }
 
@@ -24,7 +39,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [, memory, passes, parallelism, salt, hash] = match;
   const expected = Buffer.from(hash!, 'base64url');
   const actual = await argon2Async('argon2id', {
-    message: password,
+    message: normalizePassword(password),
     nonce: Buffer.from(salt!, 'base64url'),
     memory: Number(memory),
     passes: Number(passes),
@@ -32,6 +47,27 @@ export async function verifyPassword(password: string, stored: string): Promise<
     tagLength: expected.length,
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** The parameters a stored hash was made with, or undefined when it is no argon2id hash of ours. */
+export function storedHashParameters(stored: string): PasswordHashParameters | undefined {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[\w-]+\$([\w-]+)$/.exec(stored);
+  if (!match) return undefined;
+  return { memoryKiB: Number(match[1]), passes: Number(match[2]), parallelism: Number(match[3]), tagLength: Buffer.from(match[4]!, 'base64url').length };
+}
+
+/**
+ * Whether a stored hash was made with weaker parameters than today's (less memory, fewer passes
+ * or a shorter tag), so that a successful sign-in should store a new hash.
+ */
+export function needsRehash(stored: string): boolean {
+  const current = storedHashParameters(stored);
+  if (!current) return true;
+  return (
+    current.memoryKiB < passwordHashParameters.memoryKiB ||
+    current.passes < passwordHashParameters.passes ||
+    current.tagLength < passwordHashParameters.tagLength
+  );
 }
 
 /** A random password that is easy to copy: 20 characters from an unambiguous alphabet. */

@@ -14,6 +14,8 @@ export const UserSchema = defineEntity({
     locale: p.string().length(10).default('ja'),
     timeZone: p.string().length(64).default('Asia/Tokyo'),
     isAdmin: p.boolean().default(false),
+    /** The user's role (a role definition's name); admins may have none. */
+    roleName: p.string().length(200).nullable().fieldName('role_name'),
     status: p.enum(['active', 'disabled'] as const).default('active'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -1,4 +1,6 @@
+import { inspect } from 'node:util';
 import path from 'node:path';
+import { parseIpRangeList, type IpRange } from './ip-ranges.ts';
 
 /** The log levels pino understands, quietest last. */
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -33,6 +35,65 @@ export interface Config {
   fieldRetentionDays: number;
   /** Largest bulk-import request body, in bytes. */
   importLimitBytes: number;
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+  trustedProxies: readonly IpRange[];
+  /** Key for secrets at rest (TOTP secrets) and signed tokens; undefined: kept in the data folder. */
+  secretKey: SecretKey | undefined;
+  /** Shortest and longest password accepted, in characters. */
+  passwordMinLength: number;
+  passwordMaxLength: number;
+  /** Failed sign-ins to one account within the window before it is locked. */
+  loginMaxFailures: number;
+  /** Failed sign-ins from one client address within the window before it is locked. */
+  loginMaxFailuresPerAddress: number;
+  loginFailureWindowSeconds: number;
+  loginLockSeconds: number;
+  /** Wait after the first failed sign-in to an account; doubles with each further failure. */
+  loginDelayMs: number;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  /** How long a node trusts a checked session or API token without asking the database. */
+  sessionCacheMs: number;
+  /** `auto`: Secure (and `__Host-`) cookies when the request came over TLS; `always`: on every request. */
+  cookieSecure: 'auto' | 'always';
+  /** Longest lifetime of an API token, in days. */
+  apiTokenMaxDays: number;
+}
+
+/** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
+export class SecretKey {
+  readonly #bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.#bytes = Buffer.from(bytes);
+  }
+
+  reveal(): Buffer {
+    return this.#bytes;
+  }
+
+  toJSON(): string {
+    return '[secret]';
+  }
+
+  toString(): string {
+    return '[secret]';
+  }
+
+  [inspect.custom](): string {
+    return 'SecretKey [secret]';
+  }
+}
+
+/** Reads a 32-byte key written as 64 hex digits or as base64 / base64url. */
+export function parseSecretKey(text: string): SecretKey | undefined {
+  const trimmed = text.trim();
+  const bytes = /^[0-9a-f]{64}$/i.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : /^[\w+/-]{43}=?$/.test(trimmed)
+      ? Buffer.from(trimmed.replaceAll('+', '-').replaceAll('/', '_').replace(/=$/, ''), 'base64url')
+      : undefined;
+  return bytes?.length === 32 ? new SecretKey(bytes) : undefined;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -210,5 +271,120 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Largest bulk-import request, such as 64mb.',
     defaultText: '128mb',
     parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
+  },
+  {
+    env: 'DAICHO_TRUSTED_PROXIES',
+    key: 'trustedProxies',
+    description:
+      'Reverse proxies (IPv4 or IPv6 addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto headers are believed. The client address is the right-most address in X-Forwarded-For that is not a trusted proxy. Leave empty when clients connect directly.',
+    defaultText: '(empty: no proxy is trusted)',
+    parse: (raw) => {
+      const { ranges, bad: invalid } = parseIpRangeList(raw ?? '');
+      return invalid.length === 0 ? ok(ranges) : bad('a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8, fd00::/8');
+    },
+  },
+  {
+    env: 'DAICHO_SECRET_KEY',
+    key: 'secretKey',
+    description:
+      'A 32-byte key (64 hex digits or base64) that encrypts TOTP secrets at rest and signs sign-in challenges and CSRF tokens. Set the same key on every node. When unset, one is generated and kept in <data folder>/secret-key.json (readable by the owner only).',
+    defaultText: '(unset: generated in the data folder)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok(undefined);
+      const key = parseSecretKey(raw);
+      return key ? ok(key) : bad('32 bytes written as 64 hex digits or as base64 (generate one with `openssl rand -hex 32`)');
+    },
+  },
+  {
+    env: 'DAICHO_PASSWORD_MIN_LENGTH',
+    key: 'passwordMinLength',
+    description: 'Shortest password accepted when a password is set, in characters.',
+    defaultText: '12',
+    parse: integer(8, 256, 12),
+  },
+  {
+    env: 'DAICHO_PASSWORD_MAX_LENGTH',
+    key: 'passwordMaxLength',
+    description: 'Longest password accepted, in characters (a bound on hashing work, not a security measure).',
+    defaultText: '128',
+    parse: (raw, env) => {
+      const parsed = integer(64, 1024, 128)(raw);
+      const min = Number(env.DAICHO_PASSWORD_MIN_LENGTH || 12);
+      return parsed.ok && parsed.value < min ? bad(`at least DAICHO_PASSWORD_MIN_LENGTH (${min})`) : parsed;
+    },
+  },
+  {
+    env: 'DAICHO_LOGIN_MAX_FAILURES',
+    key: 'loginMaxFailures',
+    description: 'Failed sign-ins to one account (workspace and e-mail) within the window after which the account is locked.',
+    defaultText: '5',
+    parse: integer(1, 1000, 5),
+  },
+  {
+    env: 'DAICHO_LOGIN_MAX_FAILURES_PER_ADDRESS',
+    key: 'loginMaxFailuresPerAddress',
+    description: 'Failed sign-ins from one client address (an IPv6 /64) within the window after which the address is locked.',
+    defaultText: '50',
+    parse: integer(1, 1_000_000, 50),
+  },
+  {
+    env: 'DAICHO_LOGIN_FAILURE_WINDOW_SECONDS',
+    key: 'loginFailureWindowSeconds',
+    description: 'How long failed sign-ins are counted, in seconds, from the first failure.',
+    defaultText: '900',
+    parse: integer(1, 86_400 * 7, 900),
+  },
+  {
+    env: 'DAICHO_LOGIN_LOCK_SECONDS',
+    key: 'loginLockSeconds',
+    description: 'How long a locked account or client address stays locked, in seconds.',
+    defaultText: '900',
+    parse: integer(1, 86_400 * 7, 900),
+  },
+  {
+    env: 'DAICHO_LOGIN_DELAY_MS',
+    key: 'loginDelayMs',
+    description: 'After a failed sign-in, how long the account must wait before the next attempt, in milliseconds; doubles with each further failure until the lock.',
+    defaultText: '1000',
+    parse: integer(0, 600_000, 1000),
+  },
+  {
+    env: 'DAICHO_SESSION_IDLE_MINUTES',
+    key: 'sessionIdleMinutes',
+    description: 'A session (bearer or cookie) ends after this many minutes without use.',
+    defaultText: '720',
+    parse: integer(1, 525_600, 720),
+  },
+  {
+    env: 'DAICHO_SESSION_ABSOLUTE_HOURS',
+    key: 'sessionAbsoluteHours',
+    description: 'A session ends this many hours after sign-in, however much it is used.',
+    defaultText: '336',
+    parse: integer(1, 8_760, 336),
+  },
+  {
+    env: 'DAICHO_SESSION_CACHE_MS',
+    key: 'sessionCacheMs',
+    description: 'How long a node trusts a checked session or API token before asking the database again, in milliseconds. A session revoked on another node stops working within this time.',
+    defaultText: '5000',
+    parse: integer(0, 60_000, 5000),
+  },
+  {
+    env: 'DAICHO_COOKIE_SECURE',
+    key: 'cookieSecure',
+    description:
+      'auto: session cookies are Secure and named __Host-daicho_session when the request came over TLS (directly or through a trusted proxy), and named daicho_session without Secure on plain http (development). always: Secure and __Host- on every request.',
+    defaultText: 'auto',
+    parse: (raw) => {
+      if (raw === undefined || raw === '' || raw === 'auto') return ok('auto');
+      return raw === 'always' ? ok('always') : bad('auto or always');
+    },
+  },
+  {
+    env: 'DAICHO_API_TOKEN_MAX_DAYS',
+    key: 'apiTokenMaxDays',
+    description: 'Longest lifetime of an API token, in days.',
+    defaultText: '365',
+    parse: integer(1, 3650, 365),
   },
 ];

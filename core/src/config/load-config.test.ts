@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './index.ts';
 
@@ -68,5 +69,52 @@ describe('loadConfig', () => {
     ['DAICHO_HOST', 'bad host!'],
   ])('refuses %s=%s', (env, value) => {
     expect(() => loadConfig({ [env]: value })).toThrow(new RegExp(`^${env} must be`));
+  });
+});
+
+describe('loadConfig: trust settings', () => {
+  it('reads trusted proxies, the secret key and the sign-in limits', () => {
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({
+      DAICHO_TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8 ::ffff:192.168.0.1',
+      DAICHO_SECRET_KEY: key,
+      DAICHO_PASSWORD_MIN_LENGTH: '16',
+      DAICHO_LOGIN_MAX_FAILURES: '3',
+      DAICHO_COOKIE_SECURE: 'always',
+    });
+    expect(config.trustedProxies.map((range) => range.text)).toEqual(['10.0.0.0/8', 'fd00::/8', '::ffff:192.168.0.1']);
+    expect(config.secretKey?.reveal().toString('hex')).toBe(key);
+    expect(config).toMatchObject({ passwordMinLength: 16, passwordMaxLength: 128, loginMaxFailures: 3, cookieSecure: 'always' });
+  });
+
+  it('never shows the secret key when the config is printed or serialised', () => {
+    const key = 'cd'.repeat(32);
+    const config = loadConfig({ DAICHO_SECRET_KEY: key });
+    expect(JSON.stringify(config)).not.toContain(key);
+    expect(JSON.stringify(config)).not.toContain(Buffer.from(key, 'hex').toString('base64'));
+    expect(`${config.secretKey}`).toBe('[secret]');
+    expect(inspect(config, { depth: 5 })).not.toContain('cdcd');
+  });
+
+  it('accepts a base64 key and defaults to none', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(loadConfig({ DAICHO_SECRET_KEY: bytes.toString('base64') }).secretKey?.reveal()).toEqual(bytes);
+    expect(loadConfig({}).secretKey).toBeUndefined();
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+  });
+
+  it.each([
+    ['DAICHO_TRUSTED_PROXIES', '10.0.0.0/8, proxy.local'],
+    ['DAICHO_SECRET_KEY', 'too-short'],
+    ['DAICHO_SECRET_KEY', 'ab'.repeat(31)],
+    ['DAICHO_PASSWORD_MIN_LENGTH', '4'],
+    ['DAICHO_COOKIE_SECURE', 'never'],
+    ['DAICHO_LOGIN_MAX_FAILURES', '0'],
+  ])('refuses %s=%s', (env, value) => {
+    expect(() => loadConfig({ [env]: value })).toThrow(new RegExp(`^${env} must be`));
+  });
+
+  it('refuses a maximum password length below the minimum', () => {
+    expect(() => loadConfig({ DAICHO_PASSWORD_MIN_LENGTH: '100', DAICHO_PASSWORD_MAX_LENGTH: '64' })).toThrow(/^DAICHO_PASSWORD_MAX_LENGTH must be at least/);
   });
 });

@@ -1,7 +1,9 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { errors } from '../errors/index.ts';
+import type { IpRange } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
+import { clientAddress } from './client-address.ts';
 import type { HttpContext, HttpMiddleware, HttpRouter, RequestState } from './context.ts';
 import { errorHandler } from './error-handler.ts';
 import { bodyLimit } from './json-body.ts';
@@ -20,6 +22,8 @@ export interface CreateHttpAppOptions {
   logger: Logger;
   bodyLimitBytes: number;
   routes: readonly RouteMount[];
+  /** Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; none by default. */
+  trustedProxies?: readonly IpRange[];
   /** Folder of the built browser app, served for non-API GETs; omit to serve none. */
   staticRoot?: string;
 }
@@ -33,8 +37,8 @@ export function createRouter(options: { prefix?: string } = {}): HttpRouter {
 }
 
 /**
- * The Koa application: request ids and logging, security headers, the error mapper, JSON
- * bodies, the mounted routers and the static browser app, in that order.
+ * The Koa application: request ids and logging, the client address, security headers, the error
+ * mapper, JSON bodies, the mounted routers and the static browser app, in that order.
  */
 export function createHttpApp(options: CreateHttpAppOptions): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: false });
@@ -42,6 +46,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Koa<RequestState> 
   app.silent = true;
   const use = (middleware: HttpMiddleware) => app.use(middleware as Koa.Middleware<RequestState>);
   use(requestContext(options.logger));
+  use(clientAddress(options.trustedProxies ?? []));
   use(securityHeaders());
   use(errorHandler());
   use(unmatchedRequests());

@@ -8,6 +8,10 @@ export interface RequestState {
   logger: Logger;
   /** Default limit for request bodies, in bytes. */
   bodyLimitBytes: number;
+  /** The client's address, trusted proxies taken into account (read it with clientAddressOf). */
+  clientAddress: string;
+  /** Whether the request came over TLS, directly or through a trusted proxy. */
+  secure: boolean;
 }
 
 export type HttpContext = Context & { state: RequestState };

@@ -2,6 +2,7 @@
 // error mapper and the static browser app. Plumbing only: routes come in as RouteMounts.
 export { apiPrefixes, createHttpApp, createRouter } from './app.ts';
 export type { CreateHttpAppOptions, RouteMount } from './app.ts';
+export { clientAddressOf, isSecureRequest } from './client-address.ts';
 export type { HttpContext, HttpMiddleware, HttpNext, HttpRouter, RequestState } from './context.ts';
 export { readBodyStream, readJsonBody } from './json-body.ts';
 export { contentSecurityPolicy } from './security-headers.ts';

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
-import { accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, type ApiDeps } from '../api/index.ts';
-import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
+import {
+  accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes, workspaceSecurityRoutes,
+  type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
+} from '../api/index.ts';
+import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
@@ -11,6 +14,7 @@ import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
 import { createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
+import { resolveSecretKey } from './secret-key.ts';
 
 /** A booted platform: database connected and migrated, HTTP app built but not listening. */
 export interface BootedDaicho {
@@ -23,15 +27,25 @@ export interface BootedDaicho {
   /** Whether the database is the embedded one. */
   embedded: boolean;
   metadata: MetadataCache;
+  /** Authentication settings in force (the secret key among them: never log them). */
+  auth: AuthSettings;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
+}
+
+/** Hooks a composition can add to the platform (the access module's, or a test's). */
+export interface BootOptions {
+  /** The IP allow-list of a role (see ApiDeps.roleIpAllowList). */
+  roleIpAllowList?: RoleIpAllowList;
+  /** Whether a role requires TOTP (see ApiDeps.roleRequiresTotp). */
+  roleRequiresTotp?: RoleRequiresTotp;
 }
 
 /**
  * Brings the platform up to the point where it can serve: database (embedded when no
  * DATABASE_URL), migrations, first-start seed, HTTP app. Undoes what it did if a step fails.
  */
-export async function bootDaicho(config: Config, logger: Logger): Promise<BootedDaicho> {
+export async function bootDaicho(config: Config, logger: Logger, options: BootOptions = {}): Promise<BootedDaicho> {
   let embedded: EmbeddedPostgres | undefined;
   let database: Database | undefined;
   try {
@@ -47,6 +61,19 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       logger,
     });
     await database.migrate();
+    const auth = createAuthSettings(await resolveSecretKey(config, logger), {
+      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
+      throttle: {
+        maxFailures: config.loginMaxFailures,
+        maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+        windowSeconds: config.loginFailureWindowSeconds,
+        lockSeconds: config.loginLockSeconds,
+        delayMs: config.loginDelayMs,
+      },
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      sessionAbsoluteHours: config.sessionAbsoluteHours,
+      apiTokenMaxDays: config.apiTokenMaxDays,
+    });
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
@@ -54,8 +81,14 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
-      sessions: createSessionAuthenticator({ em: () => db.em() }),
+      sessions: createSessionAuthenticator({ em: () => db.em(), settings: auth, ttlMs: config.sessionCacheMs }),
       access: createAccessResolver({ db: () => db.em().getKysely(), metadata, logger }),
+      workspaceAllowLists: createWorkspaceAllowLists({ em: () => db.em(), ttlMs: config.sessionCacheMs }),
+      auth,
+      cookieSecure: config.cookieSecure,
+      // A role's sign-in limits live in its definition; tests may put their own in.
+      roleIpAllowList: options.roleIpAllowList ?? (async (workspaceId, roleName) => (await metadata.get(workspaceId)).roles.get(roleName)?.body.ipAllowList),
+      roleRequiresTotp: options.roleRequiresTotp ?? (async (workspaceId, roleName) => Boolean((await metadata.get(workspaceId)).roles.get(roleName)?.body.requireTotp)),
       logger,
       fieldRetentionDays: config.fieldRetentionDays,
       importLimitBytes: config.importLimitBytes,
@@ -64,7 +97,19 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), accessRoutes(apiDeps), referenceRoutes(), recordsRoutes(apiDeps)],
+      trustedProxies: config.trustedProxies,
+      routes: [
+        healthRoutes({ checkDatabase: () => db.checkReady() }),
+        authRoutes(apiDeps),
+        totpRoutes(apiDeps),
+        tokensRoutes(apiDeps),
+        usersRoutes(apiDeps),
+        workspaceSecurityRoutes(apiDeps),
+        metaRoutes(apiDeps),
+        accessRoutes(apiDeps),
+        referenceRoutes(),
+        recordsRoutes(apiDeps),
+      ],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
     });
     if (!existsSync(config.adminUiDir)) {
@@ -79,6 +124,7 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       firstStart,
       embedded: stopEmbedded !== undefined,
       metadata,
+      auth,
       async shutdown() {
         await metadata.stop();
         await db.close();

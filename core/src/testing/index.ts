@@ -6,5 +6,5 @@ export type { TestDatabase } from './test-database.ts';
 export { startTestPostgresServer } from './test-postgres.ts';
 export type { TestPostgresServer } from './test-postgres.ts';
 export { startTestDaicho } from './test-server.ts';
-export type { ApiRequestOptions, ApiResponse, StartTestDaichoOptions, TestApi, TestDaicho } from './test-server.ts';
+export type { ApiRequestOptions, ApiResponse, CreateUserSessionOptions, StartTestDaichoOptions, TestApi, TestDaicho } from './test-server.ts';
 export { createSqlCompiler } from './sql-compiler.ts';

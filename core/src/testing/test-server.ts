@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createUser, generatePassword } from '../auth/index.ts';
 import { createWorkspace, findWorkspaceBySlug } from '../workspaces/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
-import { bootDaicho, type BootedDaicho } from '../runtime/index.ts';
+import { bootDaicho, type BootedDaicho, type BootOptions } from '../runtime/index.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface ApiResponse<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,8 +31,22 @@ export interface TestApi {
 export interface StartTestDaichoOptions {
   /** A PostgreSQL server to create the test database on. */
   serverUrl: string;
-  /** Extra environment, as a user would set it (e.g. DAICHO_BODY_LIMIT). */
+  /** Extra environment, as a user would set it (e.g. DAICHO_BODY_LIMIT). A random DAICHO_SECRET_KEY is set unless given. */
   env?: Record<string, string>;
+  /** The IP allow-list of a role, standing in for the access module's (ApiDeps.roleIpAllowList). */
+  roleIpAllowList?: BootOptions['roleIpAllowList'];
+  /** Whether a role requires TOTP, standing in for the access module's (ApiDeps.roleRequiresTotp). */
+  roleRequiresTotp?: BootOptions['roleRequiresTotp'];
+}
+
+/** What {@link TestDaicho.createUserSession} may set on the user it creates. */
+export interface CreateUserSessionOptions {
+  isAdmin?: boolean;
+  workspaceSlug?: string;
+  email?: string;
+  roleName?: string | null;
+  /** Defaults to a random 20-character password. */
+  password?: string;
 }
 
 /** An in-process platform on a database of its own, with a fetch bound to it. */
@@ -47,7 +61,7 @@ export interface TestDaicho extends BootedDaicho {
   /** A session token of the demo workspace's admin. */
   adminToken: string;
   /** Creates a user in a workspace (the demo one by default) and returns a session token for them. */
-  createUserSession(options?: { isAdmin?: boolean; workspaceSlug?: string; email?: string }): Promise<{ token: string; userId: string; workspaceId: string }>;
+  createUserSession(options?: CreateUserSessionOptions): Promise<{ token: string; userId: string; workspaceId: string; email: string; password: string }>;
   /** JSON requests as the demo admin (or with `token`), returning status, headers and parsed body. */
   api: TestApi;
   close(): Promise<void>;
@@ -62,7 +76,7 @@ export interface TestDaicho extends BootedDaicho {
  */
 export async function startTestDaicho(options: StartTestDaichoOptions): Promise<TestDaicho> {
   const testDatabase = await createTestDatabase(options.serverUrl);
-  const config = loadConfig({ DATABASE_URL: testDatabase.url, DAICHO_LOG_LEVEL: 'debug', ...options.env });
+  const config = loadConfig({ DATABASE_URL: testDatabase.url, DAICHO_LOG_LEVEL: 'debug', DAICHO_SECRET_KEY: randomBytes(32).toString('hex'), ...options.env });
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -73,7 +87,10 @@ export async function startTestDaicho(options: StartTestDaichoOptions): Promise<
   const logger = createLogger({ level: config.logLevel, destination });
   let booted: BootedDaicho;
   try {
-    booted = await bootDaicho(config, logger);
+    booted = await bootDaicho(config, logger, {
+      ...(options.roleIpAllowList ? { roleIpAllowList: options.roleIpAllowList } : {}),
+      ...(options.roleRequiresTotp ? { roleRequiresTotp: options.roleRequiresTotp } : {}),
+    });
   } catch (error) {
     await testDatabase.drop();
     throw error;
@@ -113,11 +130,11 @@ export async function startTestDaicho(options: StartTestDaichoOptions): Promise<
     const slug = options.workspaceSlug ?? 'demo';
     const workspace = (await findWorkspaceBySlug(em, slug)) ?? (await createWorkspace(em, { slug, name: slug }));
     const email = options.email ?? `user-${randomUUID()}@example.com`;
-    const password = generatePassword();
-    const user = await createUser(em, { workspace, email, displayName: email, password, isAdmin: options.isAdmin ?? false });
+    const password = options.password ?? generatePassword();
+    const user = await createUser(em, { workspace, email, displayName: email, password, isAdmin: options.isAdmin ?? false, roleName: options.roleName ?? null });
     const login = await request('POST', '/api/v1/auth/login', { workspace: slug, email, password });
     if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    return { token: (login.body as { token: string }).token, userId: user.id, workspaceId: workspace.id };
+    return { token: (login.body as { token: string }).token, userId: user.id, workspaceId: workspace.id, email: user.email, password };
   };
   return {
     adminToken,

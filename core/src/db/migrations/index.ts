@@ -3,6 +3,7 @@ import { PlatformFoundation } from './m0001-platform-foundation.ts';
 import { Definitions } from './m0002-definitions.ts';
 import { Sessions } from './m0003-sessions.ts';
 import { Access } from './m0005-access.ts';
+import { Authentication } from './m0006-authentication.ts';
 
 /**
  * The platform migrations, in order. Listed here rather than discovered by a file glob so that
@@ -14,4 +15,5 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0002-definitions', class: Definitions },
   { name: '0003-sessions', class: Sessions },
   { name: '0005-access', class: Access },
+  { name: '0006-authentication', class: Authentication },
 ];
