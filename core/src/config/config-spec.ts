@@ -33,6 +33,8 @@ export interface Config {
   fieldRetentionDays: number;
   /** Largest bulk-import request body, in bytes. */
   importLimitBytes: number;
+  /** The non-superuser PostgreSQL role everything but migrations runs as. */
+  databaseAppRole: string;
 }
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -210,5 +212,16 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Largest bulk-import request, such as 64mb.',
     defaultText: '128mb',
     parse: byteSize(128 * 1024 ** 2, 1024 ** 3),
+  },
+  {
+    env: 'DAICHO_DATABASE_APP_ROLE',
+    key: 'databaseAppRole',
+    description:
+      'PostgreSQL role the running application uses (migrations run as the user of DATABASE_URL). Created at start when missing; it is never a superuser.',
+    defaultText: 'daicho_app',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok('daicho_app');
+      return /^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? ok(raw) : bad('a lower-case PostgreSQL role name (letters, digits, _)');
+    },
   },
 ];

@@ -23,7 +23,7 @@ describe('openDatabase', () => {
     try {
       const [a, b] = await Promise.all([openDatabase({ ...base, url: testDatabase.url }), openDatabase({ ...base, url: testDatabase.url })]);
       const [appliedA, appliedB] = await Promise.all([a.migrate(), b.migrate()]);
-      expect([...appliedA, ...appliedB]).toEqual(['0001-platform-foundation', '0002-definitions', '0003-sessions']);
+      expect([...appliedA, ...appliedB]).toEqual(['0001-platform-foundation', '0002-definitions', '0003-sessions', '0004-audit-trail']);
       await a.checkReady();
       expect(await a.migrate()).toEqual([]);
       const timeout = await a.orm.em.getConnection().execute<{ statement_timeout: string }[]>('show statement_timeout');

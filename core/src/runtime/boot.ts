@@ -44,12 +44,13 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       connectTimeoutMs: config.dbConnectTimeoutMs,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       logger,
+      appRole: config.databaseAppRole,
     });
     await database.migrate();
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
-    await metadata.startListening(config.databaseUrl ?? embedded!.url);
+    await metadata.startListening(db.clientConfig('daicho-metadata-listener'));
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,

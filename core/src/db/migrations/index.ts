@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { PlatformFoundation } from './m0001-platform-foundation.ts';
 import { Definitions } from './m0002-definitions.ts';
 import { Sessions } from './m0003-sessions.ts';
+import { AuditTrail } from './m0004-audit-trail.ts';
 
 /**
  * The platform migrations, in order. Listed here rather than discovered by a file glob so that
@@ -12,4 +13,5 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0001-platform-foundation', class: PlatformFoundation },
   { name: '0002-definitions', class: Definitions },
   { name: '0003-sessions', class: Sessions },
+  { name: '0004-audit-trail', class: AuditTrail },
 ];
