@@ -8,7 +8,8 @@ import type { ApiDeps } from './api-deps.ts';
 import { etagVersion, setEtag } from './etag.ts';
 import { parseListBody, parseListQuery } from './list-query.ts';
 import { buildOpenApi } from './openapi.ts';
-import { actorOf, principalOf, requireSession } from './principal.ts';
+import { principalOf, requireSession } from './principal.ts';
+import { recordsActorOf } from './request-context.ts';
 
 function versionOf(record: unknown): number {
   return (record as { version: number }).version;
@@ -35,18 +36,18 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
     const q = typeof ctx.query.q === 'string' ? ctx.query.q : '';
     const objects = typeof ctx.query.objects === 'string' ? ctx.query.objects.split(',').filter(Boolean) : undefined;
     const limit = typeof ctx.query.limit === 'string' ? Number(ctx.query.limit) : undefined;
-    ctx.body = { hits: await searchRecords(recordsDeps, actorOf(ctx), q, { objects, limitPerObject: limit }) };
+    ctx.body = { hits: await searchRecords(recordsDeps, recordsActorOf(ctx), q, { objects, limitPerObject: limit }) };
   });
 
   router.get('/records/:object', async (ctx) => {
-    ctx.body = await listRecords(recordsDeps, actorOf(ctx), ctx.params.object!, parseListQuery(ctx.query));
+    ctx.body = await listRecords(recordsDeps, recordsActorOf(ctx), ctx.params.object!, parseListQuery(ctx.query));
   });
   router.post('/records/:object/query', async (ctx) => {
-    ctx.body = await listRecords(recordsDeps, actorOf(ctx), ctx.params.object!, parseListBody(await readJsonBody(ctx)));
+    ctx.body = await listRecords(recordsDeps, recordsActorOf(ctx), ctx.params.object!, parseListBody(await readJsonBody(ctx)));
   });
   router.get('/records/:object/export.csv', async (ctx) => {
     const { filter, sort, fields, deleted } = parseListQuery(ctx.query);
-    const stream = await exportRecordsCsv(recordsDeps, actorOf(ctx), ctx.params.object!, { filter, sort, fields, deleted });
+    const stream = await exportRecordsCsv(recordsDeps, recordsActorOf(ctx), ctx.params.object!, { filter, sort, fields, deleted });
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('Content-Disposition', `attachment; filename="${ctx.params.object!.replace(/[^\w.-]/g, '_')}.csv"`);
     ctx.set('Cache-Control', 'no-store');
@@ -66,7 +67,7 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
       };
       const encoding = option('encoding');
       if (encoding !== undefined && !['auto', 'utf-8', 'shift_jis'].includes(encoding)) throw errors.invalidQuery('encoding', 'must be auto, utf-8 or shift_jis');
-      ctx.body = await importRecordsCsv(recordsDeps, actorOf(ctx), ctx.params.object!, readBodyStream(ctx, deps.importLimitBytes), {
+      ctx.body = await importRecordsCsv(recordsDeps, recordsActorOf(ctx), ctx.params.object!, readBodyStream(ctx, deps.importLimitBytes), {
         mode: option('mode') === 'partial' ? 'partial' : 'atomic',
         ...(json('mapping') ? { mapping: json('mapping') as Record<string, string> } : {}),
         ...(json('duplicates') ? { duplicates: json('duplicates') as { fields: string[]; action: 'skip' | 'update' | 'error' } } : {}),
@@ -76,7 +77,7 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
     }
     const body = (await readJsonBody(ctx, { limitBytes: deps.importLimitBytes, maxNodes: 20_000_000 })) as Record<string, unknown> | undefined;
     if (!body || typeof body !== 'object' || !Array.isArray(body.records)) throw errors.validationFailed([{ path: '/records', code: 'required', message: 'is required: an array of records' }]);
-    const report = await importRecords(recordsDeps, actorOf(ctx), ctx.params.object!, body.records, {
+    const report = await importRecords(recordsDeps, recordsActorOf(ctx), ctx.params.object!, body.records, {
       mode: body.mode === 'partial' ? 'partial' : 'atomic',
       ...(body.duplicates ? { duplicates: body.duplicates as { fields: string[]; action: 'skip' | 'update' | 'error' } } : {}),
     });
@@ -86,7 +87,7 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
     const body = await readJsonBody(ctx);
     const key = ctx.get('idempotency-key');
     if (key) assertIdempotencyKey(key);
-    const result = await createRecord(recordsDeps, actorOf(ctx), ctx.params.object!, body, key ? { idempotencyKey: key, requestHash: requestHash(`POST ${ctx.path}`, body) } : {});
+    const result = await createRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, body, key ? { idempotencyKey: key, requestHash: requestHash(`POST ${ctx.path}`, body) } : {});
     ctx.status = result.status;
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     setEtag(ctx, versionOf(result.body));
@@ -94,27 +95,27 @@ export function recordsRoutes(deps: ApiDeps): RouteMount {
     ctx.body = result.body;
   });
   router.get('/records/:object/:id', async (ctx) => {
-    const record = await getRecord(recordsDeps, actorOf(ctx), ctx.params.object!, ctx.params.id!, { deleted: ctx.query.deleted === 'true' });
+    const record = await getRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, ctx.params.id!, { deleted: ctx.query.deleted === 'true' });
     setEtag(ctx, record.version);
     ctx.body = record;
   });
   router.patch('/records/:object/:id', async (ctx) => {
     const { changes, version } = splitVersion(await readJsonBody(ctx));
-    const record = await updateRecord(recordsDeps, actorOf(ctx), ctx.params.object!, ctx.params.id!, changes, { ifMatch: etagVersion(ctx), bodyVersion: version });
+    const record = await updateRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, ctx.params.id!, changes, { ifMatch: etagVersion(ctx), bodyVersion: version });
     setEtag(ctx, record.version);
     ctx.body = record;
   });
   router.delete('/records/:object/:id', async (ctx) => {
-    await deleteRecord(recordsDeps, actorOf(ctx), ctx.params.object!, ctx.params.id!, { ifMatch: etagVersion(ctx) });
+    await deleteRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, ctx.params.id!, { ifMatch: etagVersion(ctx) });
     ctx.status = 204;
   });
   router.post('/records/:object/:id/restore', async (ctx) => {
-    const record = await restoreRecord(recordsDeps, actorOf(ctx), ctx.params.object!, ctx.params.id!);
+    const record = await restoreRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, ctx.params.id!);
     setEtag(ctx, record.version);
     ctx.body = record;
   });
   router.post('/records/:object/:id/purge', async (ctx) => {
-    await purgeRecord(recordsDeps, actorOf(ctx), ctx.params.object!, ctx.params.id!);
+    await purgeRecord(recordsDeps, recordsActorOf(ctx), ctx.params.object!, ctx.params.id!);
     ctx.status = 204;
   });
   return { name: 'records', router };

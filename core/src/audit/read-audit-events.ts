@@ -99,7 +99,7 @@ async function readPage(db: AuditDb, workspaceId: string, conditions: RawBuilder
   const where = [sql`workspace_id = ${workspaceId}::uuid`, ...conditions];
   if (cursor !== undefined) where.push(sql`id < ${decodeCursor(cursor)}::bigint`);
   const { rows } = await sql<AuditRow>`select id::text as id, chain_position::text as chain_position, occurred_at, kind, actor_id, client_address, request_id, object_name, record_id, changes, details
-    from daicho.audit_event where ${sql.join(where, sql` and `)} order by id desc limit ${size + 1}`.execute(db);
+    from daicho.audit_event as e where ${sql.join(where, sql` and `)} order by e.id desc limit ${size + 1}`.execute(db);
   const page: AuditPage = { events: rows.slice(0, size).map((row) => toEvent(row, options.canReadField)) };
   if (rows.length > size) page.nextCursor = encodeCursor(page.events.at(-1)!.id);
   return page;

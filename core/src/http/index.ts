@@ -3,5 +3,6 @@
 export { apiPrefixes, createHttpApp, createRouter } from './app.ts';
 export type { CreateHttpAppOptions, RouteMount } from './app.ts';
 export type { HttpContext, HttpMiddleware, HttpNext, HttpRouter, RequestState } from './context.ts';
+export type { AccessLogFields } from './request-id.ts';
 export { readBodyStream, readJsonBody } from './json-body.ts';
 export { contentSecurityPolicy } from './security-headers.ts';

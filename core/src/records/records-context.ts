@@ -16,6 +16,10 @@ export interface RecordsActor {
   userId: string;
   /** IANA time zone for relative dates and formulas (e.g. Asia/Tokyo). */
   timeZone: string;
+  /** The client's address, for the audit trail. */
+  clientAddress?: string;
+  /** The request's id, for the audit trail (and to find its access log line). */
+  requestId?: string;
 }
 
 export type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Koa from 'koa';
-import { authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
+import { accessLogFields, auditRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, type ApiDeps } from '../api/index.ts';
+import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
 import { createSessionAuthenticator, UserSchema } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -22,6 +23,8 @@ export interface BootedDaicho {
   /** Whether the database is the embedded one. */
   embedded: boolean;
   metadata: MetadataCache;
+  /** Seals audit events into their workspace's hash chain, every second. */
+  auditSealer: AuditSealer;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -63,9 +66,12 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
-      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps)],
+      routes: [healthRoutes({ checkDatabase: () => db.checkReady() }), authRoutes(apiDeps), metaRoutes(apiDeps), recordsRoutes(apiDeps), auditRoutes(apiDeps)],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
+      accessLogFields,
     });
+    const auditSealer = createAuditSealer({ db: () => db.em().getKysely(), logger });
+    auditSealer.start();
     if (!existsSync(config.adminUiDir)) {
       logger.warn({ adminUiDir: config.adminUiDir }, 'the admin UI is not built; run `pnpm start` (which builds it) to serve it');
     }
@@ -78,7 +84,9 @@ export async function bootDaicho(config: Config, logger: Logger): Promise<Booted
       firstStart,
       embedded: stopEmbedded !== undefined,
       metadata,
+      auditSealer,
       async shutdown() {
+        await auditSealer.stop();
         await metadata.stop();
         await db.close();
         await stopEmbedded?.stop();
