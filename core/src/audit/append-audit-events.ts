@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { isAuditKind, type AuditContext, type AuditDb, type AuditEventInput, type AuditKind } from './audit-event.ts';
+import { isAuditKind, kyselyOfWriter, type AuditContext, type AuditEventInput, type AuditKind, type AuditWriter } from './audit-event.ts';
 
 const AUDIT_TABLE = sql.id('daicho', 'audit_event');
 
@@ -9,16 +9,16 @@ function assertKind(kind: AuditKind): void {
 }
 
 /**
- * Appends events in the caller's transaction (pass the transaction's Kysely), as one
- * statement whatever their number. They are sealed into the chain later (see sealAuditTrail);
+ * Appends events in the caller's transaction (pass the transaction's Kysely or entity manager),
+ * as one statement whatever their number. They are sealed into the chain later (see sealAuditTrail);
  * if the transaction rolls back, they were never written.
  * @example
  * await em.transactional(async (trx) => {
  *   // … the change itself …
- *   await appendAuditEvents(trx.getKysely(), { workspaceId, actorId }, [{ kind: 'export', objectName: 'deal', details: { rows: 120 } }]);
+ *   await appendAuditEvents(trx, { workspaceId, actorId }, [{ kind: 'export', objectName: 'deal', details: { rows: 120 } }]);
  * });
  */
-export async function appendAuditEvents(db: AuditDb, context: AuditContext, events: readonly AuditEventInput[]): Promise<void> {
+export async function appendAuditEvents(writer: AuditWriter, context: AuditContext, events: readonly AuditEventInput[]): Promise<void> {
   if (events.length === 0) return;
   for (const event of events) assertKind(event.kind);
   const rows = events.map((event) => ({
@@ -32,12 +32,12 @@ export async function appendAuditEvents(db: AuditDb, context: AuditContext, even
     select ${context.workspaceId}::uuid, e.kind, ${context.actorId ?? null}::uuid, ${context.clientAddress ?? null}, ${context.requestId ?? null}, e.object_name, e.record_id, e.changes, e.details
     from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (kind text, object_name text, record_id uuid, changes jsonb, details jsonb))
       with ordinality as e(kind, object_name, record_id, changes, details, n)
-    order by e.n`.execute(db);
+    order by e.n`.execute(kyselyOfWriter(writer));
 }
 
 /** Appends one event; see {@link appendAuditEvents}. */
-export async function appendAuditEvent(db: AuditDb, context: AuditContext, event: AuditEventInput): Promise<void> {
-  await appendAuditEvents(db, context, [event]);
+export async function appendAuditEvent(writer: AuditWriter, context: AuditContext, event: AuditEventInput): Promise<void> {
+  await appendAuditEvents(writer, context, [event]);
 }
 
 /** What a statement that writes records says about its audit event, in SQL over its source rows. */

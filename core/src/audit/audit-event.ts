@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
 
 /**
@@ -75,3 +76,10 @@ export interface AuditEvent {
 
 /** A Kysely instance or transaction (e.g. `em.getKysely()` inside `em.transactional`). */
 export type AuditDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Where events are written: a Kysely (transaction) or an entity manager (inside `transactional`, its transaction). */
+export type AuditWriter = AuditDb | EntityManager;
+
+export function kyselyOfWriter(writer: AuditWriter): AuditDb {
+  return 'getKysely' in writer ? (writer.getKysely() as AuditDb) : writer;
+}

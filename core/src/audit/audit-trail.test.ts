@@ -51,7 +51,12 @@ describe('the audit trail', () => {
       throw new Error('undo');
     }).catch(() => undefined);
     await database.em().transactional(async (trx) => {
-      await appendAuditEvent(trx.getKysely(), { workspaceId, actorId: null, clientAddress: '192.0.2.7', requestId: 'req-1' }, { kind: 'record.delete', objectName: 'deal', recordId: randomUUID() });
+      await appendAuditEvent(trx, { workspaceId }, { kind: 'record.create', objectName: 'deal', recordId: randomUUID() });
+      throw new Error('undo');
+    }).catch(() => undefined);
+    // An entity manager works too: inside transactional, it writes in the transaction.
+    await database.em().transactional(async (trx) => {
+      await appendAuditEvent(trx, { workspaceId, actorId: null, clientAddress: '192.0.2.7', requestId: 'req-1' }, { kind: 'record.delete', objectName: 'deal', recordId: randomUUID() });
     });
     const { events } = await listAuditEvents(db, workspaceId);
     expect(events).toHaveLength(1);
@@ -147,7 +152,7 @@ describe('the audit trail', () => {
     const second = await listRecordHistory(db, workspaceId, 'deal', recordId, { limit: 2, cursor: first.nextCursor! }, { canReadField });
     expect(second.events.map((event) => [event.kind, event.changes])).toEqual([['record.create', { title: { before: null, after: 'A' } }]]);
     expect(second.nextCursor).toBeUndefined();
-    expect(JSON.stringify([first, second])).not.toContain('35');
+    expect(JSON.stringify([...first.events, ...second.events].map((event) => event.changes))).not.toContain('margin');
     const all = await listRecordHistory(db, workspaceId, 'deal', recordId);
     expect(all.events[1]!.changes).toEqual({ margin: { before: 30, after: 35 } });
   });

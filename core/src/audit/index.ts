@@ -6,6 +6,6 @@ export type { AuditInsertSpec } from './append-audit-events.ts';
 export { createAuditSealer, sealAuditTrail, verifyAuditTrail } from './audit-chain.ts';
 export type { AuditSealer, AuditVerification, SealOptions } from './audit-chain.ts';
 export { auditKinds, isAuditKind } from './audit-event.ts';
-export type { AuditContext, AuditDb, AuditEvent, AuditEventInput, AuditKind, FieldChange, FieldChanges } from './audit-event.ts';
+export type { AuditContext, AuditDb, AuditEvent, AuditEventInput, AuditKind, AuditWriter, FieldChange, FieldChanges } from './audit-event.ts';
 export { DEFAULT_AUDIT_PAGE_SIZE, listAuditEvents, listRecordHistory, MAX_AUDIT_PAGE_SIZE } from './read-audit-events.ts';
 export type { AuditPage, AuditQuery, AuditReadOptions, CanReadField } from './read-audit-events.ts';
