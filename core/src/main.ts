@@ -1,11 +1,11 @@
 // Process entry: config → database → HTTP app, and a graceful stop on SIGINT / SIGTERM.
 import { ConfigError, loadConfig } from './config/index.ts';
-import { DatabaseUnreachableError } from './db/index.ts';
+import { DatabaseSetupError, DatabaseUnreachableError } from './db/index.ts';
 import { createLogger } from './log/index.ts';
 import { ListenError, serveDaicho, type RunningDaicho } from './runtime/index.ts';
 
 /** Problems a person can fix, reported as one line each instead of a stack trace. */
-const expectedFailures = [ConfigError, DatabaseUnreachableError, ListenError];
+const expectedFailures = [ConfigError, DatabaseUnreachableError, DatabaseSetupError, ListenError];
 
 function fail(error: unknown): never {
   if (expectedFailures.some((type) => error instanceof type)) {

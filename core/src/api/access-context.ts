@@ -5,6 +5,7 @@ import type { HttpContext, HttpMiddleware } from '../http/index.ts';
 import type { RecordsActor } from '../records/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { principalOf } from './principal.ts';
+import { requestContextOf } from './request-context.ts';
 
 const policies = new WeakMap<HttpContext, AccessPolicy>();
 
@@ -26,7 +27,7 @@ export async function policyOf(ctx: HttpContext, deps: ApiDeps): Promise<AccessP
 /** The records actor of the request: who, in which time zone, with which access. */
 export async function recordsActorOf(ctx: HttpContext, deps: ApiDeps): Promise<RecordsActor> {
   const principal = principalOf(ctx);
-  return { workspaceId: principal.workspaceId, userId: principal.userId, timeZone: principal.timeZone, access: await policyOf(ctx, deps) };
+  return { workspaceId: principal.workspaceId, userId: principal.userId, timeZone: principal.timeZone, access: await policyOf(ctx, deps), ...requestContextOf(ctx) };
 }
 
 /** Requires an admin capability (designing objects, managing users or permissions, …). */

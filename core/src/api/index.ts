@@ -1,6 +1,8 @@
 // The HTTP API: one router per domain, mounted by the runtime. Translates HTTP to domain calls.
 export { accessRoutes } from './access.routes.ts';
 export type { ApiDeps, RoleIpAllowList, RoleRequiresTotp } from './api-deps.ts';
+export { auditRoutes } from './audit.routes.ts';
+export type { AuditRoutesOptions } from './audit.routes.ts';
 export { authRoutes } from './auth.routes.ts';
 export { healthRoutes } from './health.routes.ts';
 export type { HealthRoutesOptions } from './health.routes.ts';
@@ -11,3 +13,4 @@ export { tokensRoutes } from './tokens.routes.ts';
 export { totpRoutes } from './totp.routes.ts';
 export { usersRoutes } from './users.routes.ts';
 export { workspaceSecurityRoutes } from './workspace-security.routes.ts';
+export { accessLogFields } from './request-context.ts';

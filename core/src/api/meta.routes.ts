@@ -1,19 +1,16 @@
 import { errors } from '../errors/index.ts';
-import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
+import { createRouter, readJsonBody, type RouteMount } from '../http/index.ts';
 import {
   addField, createObject, deleteField, deleteObject, exportDefinitions, findObjectRow, importDefinitions, listObjectRows, listObjectVersions,
-  previewFieldChange, purgeDeletedFields, replaceField, replaceObject, restoreField, restoreObject, type MetadataActor, type MetadataDeps, type ObjectChangeResult,
+  previewFieldChange, purgeDeletedFields, replaceField, replaceObject, restoreField, restoreObject, type MetadataDeps, type ObjectChangeResult,
 } from '../metadata/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { etagVersion, setEtag } from './etag.ts';
 import { visibleDefinition } from '../records/index.ts';
 import { policyOf, requireCapability } from './access-context.ts';
 import { principalOf, requireSession } from './principal.ts';
+import { metadataActorOf } from './request-context.ts';
 
-function metadataActor(ctx: HttpContext): MetadataActor {
-  const principal = principalOf(ctx);
-  return { workspaceId: principal.workspaceId, userId: principal.userId };
-}
 
 function changeBody(result: ObjectChangeResult) {
   return { object: result.object.body, version: result.object.version, steps: result.steps, conversions: result.conversions, warnings: result.warnings };
@@ -46,22 +43,22 @@ export function metaRoutes(deps: ApiDeps): RouteMount {
     ctx.body = { object: designer ? row.body : visibleDefinition(policy, row.body), version: row.version };
   });
   router.post('/objects', admin, async (ctx) => {
-    const result = await createObject(metadataDeps, metadataActor(ctx), await readJsonBody(ctx));
+    const result = await createObject(metadataDeps, metadataActorOf(ctx), await readJsonBody(ctx));
     setEtag(ctx, result.object.version);
     ctx.status = 201;
     ctx.body = changeBody(result);
   });
   router.put('/objects/:name', admin, async (ctx) => {
     const ifMatch = etagVersion(ctx);
-    const result = await replaceObject(metadataDeps, metadataActor(ctx), ctx.params.name!, await readJsonBody(ctx), ifMatch === '*' ? undefined : ifMatch);
+    const result = await replaceObject(metadataDeps, metadataActorOf(ctx), ctx.params.name!, await readJsonBody(ctx), ifMatch === '*' ? undefined : ifMatch);
     setEtag(ctx, result.object.version);
     ctx.body = changeBody(result);
   });
   router.delete('/objects/:name', admin, async (ctx) => {
-    ctx.body = changeBody(await deleteObject(metadataDeps, metadataActor(ctx), ctx.params.name!));
+    ctx.body = changeBody(await deleteObject(metadataDeps, metadataActorOf(ctx), ctx.params.name!));
   });
   router.post('/objects/:name/restore', admin, async (ctx) => {
-    ctx.body = changeBody(await restoreObject(metadataDeps, metadataActor(ctx), ctx.params.name!));
+    ctx.body = changeBody(await restoreObject(metadataDeps, metadataActorOf(ctx), ctx.params.name!));
   });
   router.get('/objects/:name/versions', admin, async (ctx) => {
     const row = await findObjectRow(db(), principalOf(ctx).workspaceId, ctx.params.name!);
@@ -76,31 +73,31 @@ export function metaRoutes(deps: ApiDeps): RouteMount {
     ctx.body = found;
   });
   router.post('/objects/:name/fields', admin, async (ctx) => {
-    const result = await addField(metadataDeps, metadataActor(ctx), ctx.params.name!, await readJsonBody(ctx));
+    const result = await addField(metadataDeps, metadataActorOf(ctx), ctx.params.name!, await readJsonBody(ctx));
     ctx.status = 201;
     ctx.body = changeBody(result);
   });
   router.put('/objects/:name/fields/:field', admin, async (ctx) => {
-    ctx.body = changeBody(await replaceField(metadataDeps, metadataActor(ctx), ctx.params.name!, ctx.params.field!, await readJsonBody(ctx)));
+    ctx.body = changeBody(await replaceField(metadataDeps, metadataActorOf(ctx), ctx.params.name!, ctx.params.field!, await readJsonBody(ctx)));
   });
   router.post('/objects/:name/fields/:field/preview', admin, async (ctx) => {
-    ctx.body = await previewFieldChange(metadataDeps, metadataActor(ctx), ctx.params.name!, ctx.params.field!, await readJsonBody(ctx));
+    ctx.body = await previewFieldChange(metadataDeps, metadataActorOf(ctx), ctx.params.name!, ctx.params.field!, await readJsonBody(ctx));
   });
   router.delete('/objects/:name/fields/:field', admin, async (ctx) => {
-    ctx.body = changeBody(await deleteField(metadataDeps, metadataActor(ctx), ctx.params.name!, ctx.params.field!));
+    ctx.body = changeBody(await deleteField(metadataDeps, metadataActorOf(ctx), ctx.params.name!, ctx.params.field!));
   });
   router.post('/objects/:name/fields/:field/restore', admin, async (ctx) => {
-    ctx.body = changeBody(await restoreField(metadataDeps, metadataActor(ctx), ctx.params.name!, ctx.params.field!));
+    ctx.body = changeBody(await restoreField(metadataDeps, metadataActorOf(ctx), ctx.params.name!, ctx.params.field!));
   });
   router.post('/purge-deleted-fields', admin, async (ctx) => {
-    ctx.body = { purged: await purgeDeletedFields(metadataDeps, metadataActor(ctx), deps.fieldRetentionDays) };
+    ctx.body = { purged: await purgeDeletedFields(metadataDeps, metadataActorOf(ctx), deps.fieldRetentionDays) };
   });
   router.get('/export', admin, async (ctx) => {
     ctx.set('Content-Disposition', 'attachment; filename="daicho-definitions.json"');
-    ctx.body = await exportDefinitions(metadataDeps, metadataActor(ctx));
+    ctx.body = await exportDefinitions(metadataDeps, metadataActorOf(ctx));
   });
   router.post('/import', admin, async (ctx) => {
-    const results = await importDefinitions(metadataDeps, metadataActor(ctx), await readJsonBody(ctx, { limitBytes: 16 * 1024 * 1024 }));
+    const results = await importDefinitions(metadataDeps, metadataActorOf(ctx), await readJsonBody(ctx, { limitBytes: 16 * 1024 * 1024 }));
     ctx.body = { objects: results.map(changeBody) };
   });
   return { name: 'meta', router };

@@ -58,6 +58,8 @@ export interface Config {
   cookieSecure: 'auto' | 'always';
   /** Longest lifetime of an API token, in days. */
   apiTokenMaxDays: number;
+  /** The non-superuser PostgreSQL role everything but migrations runs as. */
+  databaseAppRole: string;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -386,5 +388,16 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Longest lifetime of an API token, in days.',
     defaultText: '365',
     parse: integer(1, 3650, 365),
+  },
+  {
+    env: 'DAICHO_DATABASE_APP_ROLE',
+    key: 'databaseAppRole',
+    description:
+      'PostgreSQL role the running application uses (migrations run as the user of DATABASE_URL). Created at start when missing; it is never a superuser.',
+    defaultText: 'daicho_app',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok('daicho_app');
+      return /^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? ok(raw) : bad('a lower-case PostgreSQL role name (letters, digits, _)');
+    },
   },
 ];

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 1024 * 1024,
       seedDemo: true,
+      databaseAppRole: 'daicho_app',
     });
   });
 
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
         DAICHO_LOG_LEVEL: 'warn',
         DAICHO_BODY_LIMIT: '512kb',
         DAICHO_SEED_DEMO: 'false',
+        DAICHO_DATABASE_APP_ROLE: 'crm_runtime',
       },
       '/srv',
     );
@@ -38,6 +40,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       bodyLimitBytes: 512 * 1024,
       seedDemo: false,
+      databaseAppRole: 'crm_runtime',
     });
   });
 
@@ -67,6 +70,8 @@ describe('loadConfig', () => {
     ['DAICHO_SEED_DEMO', 'maybe'],
     ['DAICHO_DB_POOL_MAX', '0'],
     ['DAICHO_HOST', 'bad host!'],
+    ['DAICHO_DATABASE_APP_ROLE', 'app; drop table x'],
+    ['DAICHO_DATABASE_APP_ROLE', 'App'],
   ])('refuses %s=%s', (env, value) => {
     expect(() => loadConfig({ [env]: value })).toThrow(new RegExp(`^${env} must be`));
   });

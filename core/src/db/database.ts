@@ -4,6 +4,7 @@ import type { EntitySchema } from '@mikro-orm/core';
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import { redactConnectionUrl } from '../log/index.ts';
+import { DatabaseSetupError, DEFAULT_APP_ROLE, ensureApplicationRole } from './app-role.ts';
 import { platformMigrations } from './migrations/index.ts';
 
 /** The PostgreSQL schema that holds the platform's own tables. */
@@ -20,11 +21,21 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   logger: Logger;
+  /**
+   * The non-superuser role every connection of the pool switches to (`daicho_app` by default).
+   * Migrations alone run as the user of `url`, on connections of their own.
+   */
+  appRole?: string;
 }
 
 /** The connected database: the ORM for platform tables, and the lifecycle around it. */
 export interface Database {
+  /** The ORM of the running platform; its connections act as the application role. */
   orm: MikroORM;
+  /** The role the platform's connections act as. */
+  appRole: string;
+  /** Settings for a pg client of its own (e.g. a LISTEN connection) that acts as the application role. */
+  clientConfig(applicationName: string): pg.ClientConfig;
   /** A fresh entity manager with its own identity map; use one per unit of work. */
   em(): EntityManager;
   /** Applies pending platform migrations under an advisory lock; returns their names. */
@@ -48,69 +59,98 @@ export class DatabaseUnreachableError extends Error {
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const { logger } = options;
-  // init does not connect; the first query does, and only its failure means "unreachable".
-  const orm = await MikroORM.init(
-      defineConfig({
-        clientUrl: options.url,
-        schema: PLATFORM_SCHEMA,
-        entities: options.entities,
-        extensions: [Migrator],
-        pool: { min: 0, max: options.poolMax, idleTimeoutMillis: 30_000 },
-        driverOptions: {
-          connectionTimeoutMillis: options.connectTimeoutMs,
-          statement_timeout: options.statementTimeoutMs,
-          application_name: 'daicho',
-          // Timestamps come back in UTC whatever the server's setting, so reading them is a string rewrite.
-          options: '-c TimeZone=UTC',
-        },
-        migrations: {
-          tableName: 'migrations',
-          migrationsList: platformMigrations,
-          transactional: true,
-          allOrNothing: true,
-          snapshot: false,
-          silent: true,
-        },
-        discovery: { warnWhenNoEntities: false },
-        allowGlobalContext: false,
-        debug: false,
-      }),
-    );
+  const appRole = options.appRole ?? DEFAULT_APP_ROLE;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(appRole)) throw new DatabaseSetupError(`"${appRole}" is not a usable role name (lower-case letters, digits and _)`);
+  // The owner's connection answers before the application role exists (first start).
+  const probe = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs });
   try {
-    await orm.em.getConnection().execute('select 1');
+    await probe.connect();
+    await probe.query('select 1');
   } catch (error) {
-    await orm.close(true).catch(() => undefined);
     throw new DatabaseUnreachableError(options.url, describeConnectionFailure(error), { cause: error });
+  } finally {
+    await probe.end().catch(() => undefined);
   }
+  // Every session of the pool starts as the application role (`SET ROLE` through the startup
+  // options), so that nothing the running platform does has the owner's powers.
+  const sessionOptions = `-c role=${appRole} -c TimeZone=UTC`;
+  // init does not connect: the pool opens connections on first use, after migrate() made the role.
+  const orm = await MikroORM.init(ormConfig(options, { poolMax: options.poolMax, sessionOptions }));
+  const ownerSessionOptions = '-c TimeZone=UTC';
 
   return {
     orm,
+    appRole,
+    clientConfig: (applicationName) => ({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs, application_name: applicationName, options: sessionOptions }),
     em: () => orm.em.fork(),
     async migrate() {
       // A session-level lock on a connection of its own: held while the migrator works on its
       // own connections, released when the session ends even if this process dies mid-way.
-      const lock = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs });
+      const lock = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs, options: ownerSessionOptions });
       await lock.connect();
       try {
         await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         await lock.query(`create schema if not exists "${PLATFORM_SCHEMA}"`);
-        const applied = await orm.migrator.up();
-        const names = applied.map((migration) => migration.name);
+        // Migrations run as the owner, on an ORM of their own that lives only as long as they do.
+        const owner = await MikroORM.init(ormConfig(options, { poolMax: 2, sessionOptions: ownerSessionOptions }));
+        let names: string[];
+        try {
+          names = (await owner.migrator.up()).map((migration) => migration.name);
+        } finally {
+          await owner.close(true);
+        }
         if (names.length > 0) logger.info({ migrations: names }, 'applied platform migrations');
+        await ensureApplicationRole(lock, appRole);
         return names;
       } finally {
         await lock.end();
       }
     },
     async checkReady() {
-      await orm.em.getConnection().execute('select 1');
-      const pending = await orm.migrator.getPending();
+      let applied: Set<string>;
+      try {
+        const rows = await orm.em.getConnection().execute<Array<{ name: string }>>(`select name from "${PLATFORM_SCHEMA}"."migrations"`);
+        applied = new Set(rows.map((row) => row.name));
+      } catch (error) {
+        // Before the first migration the role, the schema or the table is missing.
+        if (!['22023', '28000', '3F000', '42P01', '42501'].includes((error as { code?: string }).code ?? '')) throw error;
+        applied = new Set();
+      }
+      const pending = platformMigrations.filter((migration) => !applied.has(migration.name));
       if (pending.length > 0) throw new Error(`${pending.length} platform migrations are pending`);
     },
     async close() {
       await orm.close(true);
     },
   };
+}
+
+function ormConfig(options: OpenDatabaseOptions, session: { poolMax: number; sessionOptions: string }) {
+  return defineConfig({
+    clientUrl: options.url,
+    schema: PLATFORM_SCHEMA,
+    entities: options.entities,
+    extensions: [Migrator],
+    pool: { min: 0, max: session.poolMax, idleTimeoutMillis: 30_000 },
+    driverOptions: {
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      statement_timeout: options.statementTimeoutMs,
+      application_name: 'daicho',
+      // Timestamps come back in UTC whatever the server's setting, so reading them is a string rewrite.
+      options: session.sessionOptions,
+    },
+    migrations: {
+      tableName: 'migrations',
+      migrationsList: platformMigrations,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    debug: false,
+  });
 }
 
 function describeConnectionFailure(error: unknown): string {

@@ -1,5 +1,6 @@
-// Database plumbing: the MikroORM connection, platform migrations, the embedded PostgreSQL
-// launcher and id generation. No domain knowledge lives here.
+// Database plumbing: the MikroORM connection, platform migrations, the application role, the
+// embedded PostgreSQL launcher and id generation. No domain knowledge lives here.
+export { DatabaseSetupError, DEFAULT_APP_ROLE } from './app-role.ts';
 export { DatabaseUnreachableError, openDatabase, PLATFORM_SCHEMA } from './database.ts';
 export type { Database, OpenDatabaseOptions } from './database.ts';
 export { startEmbeddedPostgres } from './embedded/index.ts';

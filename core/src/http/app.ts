@@ -7,7 +7,7 @@ import { clientAddress } from './client-address.ts';
 import type { HttpContext, HttpMiddleware, HttpRouter, RequestState } from './context.ts';
 import { errorHandler } from './error-handler.ts';
 import { bodyLimit } from './json-body.ts';
-import { requestContext } from './request-id.ts';
+import { requestContext, type AccessLogFields } from './request-id.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
 
@@ -26,6 +26,8 @@ export interface CreateHttpAppOptions {
   trustedProxies?: readonly IpRange[];
   /** Folder of the built browser app, served for non-API GETs; omit to serve none. */
   staticRoot?: string;
+  /** Adds fields to each request's access log line. */
+  accessLogFields?: AccessLogFields;
 }
 
 /** Path prefixes that belong to the API and never fall back to the browser app. */
@@ -45,7 +47,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Koa<RequestState> 
   // Koa would print errors to stderr itself; ours are already logged by the error handler.
   app.silent = true;
   const use = (middleware: HttpMiddleware) => app.use(middleware as Koa.Middleware<RequestState>);
-  use(requestContext(options.logger));
+  use(requestContext(options.logger, options.accessLogFields));
   use(clientAddress(options.trustedProxies ?? []));
   use(securityHeaders());
   use(errorHandler());

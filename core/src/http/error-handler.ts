@@ -17,7 +17,8 @@ export function errorHandler(): HttpMiddleware {
         ? { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), requestId: ctx.state.requestId } }
         : { error: { code: 'INTERNAL_ERROR', message: 'An unexpected error occurred', requestId: ctx.state.requestId } };
       if (error && error.status < 500) {
-        ctx.state.logger?.info({ code: error.code }, error.message);
+        // The code only: messages of client errors echo input (paths, ids, values), which can be personal data.
+        ctx.state.logger?.info({ code: error.code, status: error.status }, 'client error');
       } else {
         ctx.state.logger?.error({ err: caught }, 'request failed');
       }

@@ -1,16 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/index.ts';
-import type { HttpMiddleware } from './context.ts';
+import type { HttpContext, HttpMiddleware } from './context.ts';
 
 const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Fields the mounting code adds to each access log line (e.g. who the request acted for). */
+export type AccessLogFields = (ctx: HttpContext) => Record<string, unknown>;
+
+interface MatchedLayer {
+  methods: string[];
+  path: string | RegExp;
+}
+
+/**
+ * The route template that answered (`/api/v1/records/:object/:id`), never the path itself: paths
+ * carry ids and names, and query strings can carry secrets. Null when no route matched.
+ */
+function routeTemplate(ctx: HttpContext): string | null {
+  const matched = ((ctx as unknown as { matched?: MatchedLayer[] }).matched ?? []).filter((layer) => layer.methods.length > 0);
+  const layer = matched.findLast((candidate) => candidate.methods.includes(ctx.method)) ?? matched.at(-1);
+  return layer ? String(layer.path) : null;
+}
 
 /**
  * Gives each request an id: the caller's `X-Request-Id` when it is well-formed (so that a
  * proxy's id flows through), a new UUID otherwise. The id is echoed in the response and bound
- * to a child logger, and each finished request is logged once (path only: query strings can
- * carry secrets).
+ * to a child logger, and each finished request is logged once: the access log line, with the
+ * method, route template, status, duration and whatever `fields` adds.
  */
-export function requestContext(logger: Logger): HttpMiddleware {
+export function requestContext(logger: Logger, fields?: AccessLogFields): HttpMiddleware {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -25,7 +43,7 @@ export function requestContext(logger: Logger): HttpMiddleware {
     } finally {
       if (logger.isLevelEnabled('info')) {
         ctx.state.logger.info(
-          { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+          { method: ctx.method, route: routeTemplate(ctx), status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10, ...fields?.(ctx) },
           'request',
         );
       }

@@ -27,8 +27,11 @@ export interface MetadataCache {
   /** The current snapshot, loaded on first use and after every change. */
   get(workspaceId: string): Promise<WorkspaceMetadata>;
   invalidate(workspaceId: string): void;
-  /** Hears other nodes' changes (LISTEN/NOTIFY), with a periodic version check as fallback. */
-  startListening(databaseUrl: string): Promise<void>;
+  /**
+   * Hears other nodes' changes (LISTEN/NOTIFY), with a periodic version check as fallback.
+   * Takes a database URL or the settings of a pg client.
+   */
+  startListening(connection: string | pg.ClientConfig): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,8 +73,8 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
     if (!snapshot || snapshot.version < version) invalidate(workspaceId);
   };
 
-  const connect = async (databaseUrl: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: 'daicho-metadata-listener' });
+  const connect = async (connection: string | pg.ClientConfig): Promise<void> => {
+    const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection, application_name: 'daicho-metadata-listener' } : connection);
     client.on('notification', (message) => {
       const [workspaceId, version] = (message.payload ?? '').split(':');
       if (workspaceId && version) void onVersion(workspaceId, Number(version));
@@ -80,7 +83,7 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
       options.logger.warn({ err: error }, 'metadata listener lost its connection; reconnecting');
       listener = undefined;
       // Changes missed while disconnected are caught by the next version check.
-      if (!stopped) setTimeout(() => void connect(databaseUrl).catch(() => undefined), 1000).unref();
+      if (!stopped) setTimeout(() => void connect(connection).catch(() => undefined), 1000).unref();
     });
     await client.connect();
     await client.query(`listen ${METADATA_CHANNEL}`);
@@ -98,8 +101,8 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
       return entry;
     },
     invalidate,
-    async startListening(databaseUrl) {
-      await connect(databaseUrl);
+    async startListening(connection) {
+      await connect(connection);
       poll = setInterval(() => {
         readMetadataVersions(options.db()).then(
           (versions) => {

@@ -1,6 +1,7 @@
 import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
+import { appendAuditEvent } from '../audit/index.ts';
 import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import type { Logger } from '../log/index.ts';
 import {
@@ -31,10 +32,12 @@ export interface MetadataDeps {
   afterObjectChange?: (actor: MetadataActor, result: ObjectChangeResult) => Promise<void>;
 }
 
-/** Who changes definitions, in which workspace. */
+/** Who changes definitions, in which workspace, from where (the last two for the audit trail). */
 export interface MetadataActor {
   workspaceId: string;
   userId?: string;
+  clientAddress?: string;
+  requestId?: string;
 }
 
 /** The outcome of a definition change. */
@@ -142,6 +145,11 @@ export async function commitObjectChange(deps: MetadataDeps, actor: MetadataActo
   const diff = diffJson(previous?.body ?? {}, next);
   const object = await writeObjectRow(db, { workspaceId: actor.workspaceId, previous, body: next, change: options.change, diff, actorId: actor.userId, deletedAt: options.deletedAt });
   await bumpMetadataVersion(db, actor.workspaceId);
+  await appendAuditEvent(db, { workspaceId: actor.workspaceId, actorId: actor.userId ?? null, clientAddress: actor.clientAddress ?? null, requestId: actor.requestId ?? null }, {
+    kind: 'definition.change',
+    objectName: next.name,
+    details: { definition: 'object', name: next.name, version: object.version, change: options.change, diff },
+  });
   const before = new Map((previous?.body.fields ?? []).map((field) => [field.id, JSON.stringify(field)]));
   const changedFields = next.fields.filter((field) => before.get(field.id) !== JSON.stringify(field)).map((field) => field.name);
   return { object, steps: [...steps, ...dataSteps].map((step) => step.description), conversions, concurrent, schema, changedFields };

@@ -3,7 +3,10 @@ import { sql } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import { autoNumberSequence, columnsForField } from '../storage/index.ts';
+import { auditInsertFrom } from '../audit/index.ts';
 import { formatAutoNumber } from './auto-number.ts';
+import { updateWithAudit } from './audited-write-statements.ts';
+import { auditContextOf } from './record-audit.ts';
 import { normalizeRecordInput } from './normalize-record.ts';
 import { assertObjectAction, fieldWriteProblems } from './record-access.ts';
 import { hasDefault } from './record-input-schema.ts';
@@ -217,8 +220,11 @@ async function insertRows(db: Db, resolved: ResolvedObject, actor: RecordsActor,
       if (kind === 'text[]') return sql`(select array(select jsonb_array_elements_text(${ref}::jsonb)))`;
       return ref;
     });
-    await sql`insert into ${sql.id(metadata.schema, definition.table!)} (${sql.join(columns.map((column) => sql.id(column)))})
-      select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.join(columns.map((column) => sql.id(column)))})`.execute(db);
+    // One record.create event per row, from the same statement (the values are the record's first version).
+    const audit = auditInsertFrom(auditContextOf(actor), { kind: 'record.create', objectName: definition.name, recordId: sql.ref('r.id'), details: sql`'{"import":true}'::jsonb` }, sql`r`);
+    await sql`with r as (insert into ${sql.id(metadata.schema, definition.table!)} (${sql.join(columns.map((column) => sql.id(column)))})
+      select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as u(${sql.join(columns.map((column) => sql.id(column)))}) returning id)
+      ${audit}`.execute(db);
   }
 }
 
@@ -240,7 +246,6 @@ async function updateRow(db: Db, resolved: ResolvedObject, actor: RecordsActor, 
   const { definition, metadata } = resolved;
   const columns: Record<string, unknown> = {};
   for (const field of definition.fields) if (field.name in item.body && field.type !== 'formula' && field.type !== 'rollup' && field.type !== 'autoNumber') Object.assign(columns, toColumns(field, item.body[field.name]));
-  await db.withSchema(metadata.schema).updateTable(definition.table!)
-    .set({ ...columns, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId, search_text: buildSearchText(definition, item.body) })
-    .where('id', '=', item.id).execute();
+  // With its record.update event (changed fields, before and after), in one statement.
+  await db.executeQuery(updateWithAudit(db, { definition, metadata }, actor, item.id, columns, { searchText: buildSearchText(definition, item.body) }).build());
 }

@@ -20,6 +20,10 @@ export interface RecordsActor {
   timeZone: string;
   /** What the actor may do; every records service enforces it. */
   access: RecordAccess;
+  /** The client's address, for the audit trail. */
+  clientAddress?: string;
+  /** The request's id, for the audit trail (and to find its access log line). */
+  requestId?: string;
 }
 
 /**

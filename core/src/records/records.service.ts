@@ -1,14 +1,17 @@
 import type { FieldDefinition, ObjectAction, ObjectDefinition } from '@daicho/sdk';
 import { sql } from 'kysely';
+import { appendAuditEvent } from '../audit/index.ts';
 import { generateUuidV7 } from '../db/index.ts';
 import { DaichoError, errors } from '../errors/index.ts';
 import type { StoredObject, WorkspaceMetadata } from '../metadata/index.ts';
 import { autoNumberSequence, constraintName } from '../storage/index.ts';
 import { formatAutoNumber } from './auto-number.ts';
+import { insertWithAudit, updateWithAudit } from './audited-write-statements.ts';
 import { withIdempotency, type StoredResponse } from './idempotency.ts';
 import { normalizeRecordInput } from './normalize-record.ts';
 import { assertFieldWrites, assertObjectAction, redactRecord } from './record-access.ts';
 import { hasDefault } from './record-input-schema.ts';
+import { auditContextOf, auditRecordAndCascade, diffRecords, type CascadedRecord } from './record-audit.ts';
 import { rowToRecord, toColumns } from './record-columns.ts';
 import { cachedStatement, selectRecordById, type ApiRecord } from './record-statements.ts';
 
@@ -125,14 +128,14 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
     if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
   }
   if (!options.idempotencyKey && isSimpleWrite(resolved)) {
-    // One INSERT … RETURNING, no transaction: nothing else changes with this record.
+    // One INSERT … RETURNING with its audit event, no transaction: nothing else changes with this record.
     const db = kyselyOf(deps.em());
     const id = generateUuidV7(now.getTime());
     const values = { ...(await columnValuesForCreate(db, resolved, actor, body, now)), id, created_by: actor.userId, updated_by: actor.userId, owner_id: actor.userId, search_text: buildSearchText(definition, body) };
+    const statement = insertWithAudit(db, resolved, actor, values);
     let row: Record<string, unknown> | undefined;
     try {
-      row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, `insert|${definition.name}|${Object.keys(values).join(',')}`, () =>
-        db.withSchema(metadata.schema).insertInto(definition.table!).values(values).returning(returningColumns(definition)).compile(), Object.values(values)))).rows[0];
+      row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, statement.key, statement.build, statement.parameters))).rows[0];
     } catch (error) {
       mapDatabaseError(error, resolved);
     }
@@ -156,8 +159,9 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
         mapDatabaseError(error, resolved);
       }
       await refreshRollups(db, metadata, actor, definition.name, [{ after: body }]);
-      const record = await selectRecordById(db, resolved, actor, id);
-      return { status: 201, body: record && redactRecord(actor.access, definition, record) };
+      const record = (await selectRecordById(db, resolved, actor, id))!;
+      await appendAuditEvent(db, auditContextOf(actor), { kind: 'record.create', objectName: definition.name, recordId: id, changes: diffRecords(definition, undefined, record) });
+      return { status: 201, body: redactRecord(actor.access, definition, { ...record }) };
     };
     if (!options.idempotencyKey) return { ...(await work()), replayed: false };
     return withIdempotency(db, { workspaceId: actor.workspaceId, userId: actor.userId, key: options.idempotencyKey, hash: options.requestHash ?? '' }, work);
@@ -225,21 +229,28 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
       mapDatabaseError(error, resolved);
     }
     await refreshRollups(db, metadata, actor, definition.name, [{ before: current, after: merged }]);
-    return redactRecord(actor.access, definition, (await selectRecordById(db, resolved, actor, id))!);
+    const updated = (await selectRecordById(db, resolved, actor, id))!;
+    await appendAuditEvent(db, auditContextOf(actor), { kind: 'record.update', objectName: definition.name, recordId: id, changes: diffRecords(definition, current, updated, new Set(Object.keys(body))) });
+    return redactRecord(actor.access, definition, { ...updated });
   });
 }
 
-/** Children that go to the recycle bin with their parent: every masterDetail pointing here, recursively. */
-async function cascadeSoftDelete(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0): Promise<void> {
-  if (ids.length === 0 || depth > 10) return;
+/**
+ * Children that go to the recycle bin with their parent: every masterDetail pointing here,
+ * recursively. Returns them, for the audit trail.
+ */
+async function cascadeSoftDelete(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0, moved: CascadedRecord[] = []): Promise<CascadedRecord[]> {
+  if (ids.length === 0 || depth > 10) return moved;
   for (const stored of metadata.objects.values()) {
     for (const field of stored.body.fields) {
       if (field.type !== 'masterDetail' || field.target !== parent.name) continue;
       const { rows } = await sql<{ id: string }>`update ${sql.id(metadata.schema, stored.body.table!)} set deleted_at = ${at}, version = version + 1, updated_by = ${actor.userId}
         where ${sql.ref(field.column!)} = any(${sql.val(ids)}::uuid[]) and deleted_at is null returning id`.execute(db);
-      await cascadeSoftDelete(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1);
+      moved.push(...rows.map((row) => ({ objectName: stored.name, id: row.id })));
+      await cascadeSoftDelete(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1, moved);
     }
   }
+  return moved;
 }
 
 async function assertNotRestricted(db: Db, metadata: WorkspaceMetadata, target: ObjectDefinition, id: string): Promise<void> {
@@ -264,8 +275,9 @@ export async function deleteRecord(deps: RecordsDeps, actor: RecordsActor, objec
     await assertNotRestricted(db, metadata, definition, id);
     const at = new Date();
     await db.withSchema(metadata.schema).updateTable(definition.table!).set({ deleted_at: at, version: sql`version + 1`, updated_by: actor.userId }).where('id', '=', id).execute();
-    await cascadeSoftDelete(db, metadata, definition, [id], at, actor);
+    const cascaded = await cascadeSoftDelete(db, metadata, definition, [id], at, actor);
     await refreshRollups(db, metadata, actor, definition.name, [{ before: current }]);
+    await auditRecordAndCascade(db, actor, { kind: 'record.delete', objectName: definition.name, recordId: id }, cascaded);
   });
 }
 
@@ -280,29 +292,47 @@ export async function restoreRecord(deps: RecordsDeps, actor: RecordsActor, obje
     const { rows } = await sql<{ deleted_at: Date }>`select deleted_at from ${sql.id(metadata.schema, definition.table!)} where id = ${id} and deleted_at is not null for update`.execute(db);
     const deletedAt = rows[0]?.deleted_at;
     if (!deletedAt) throw errors.notFound(objectName, id);
+    let cascaded: CascadedRecord[] = [];
     try {
       await db.withSchema(metadata.schema).updateTable(definition.table!).set({ deleted_at: null, version: sql`version + 1`, updated_by: actor.userId }).where('id', '=', id).execute();
-      await cascadeRestore(db, metadata, definition, [id], deletedAt, actor);
+      cascaded = await cascadeRestore(db, metadata, definition, [id], deletedAt, actor);
     } catch (error) {
       mapDatabaseError(error, resolved);
     }
     const record = (await selectRecordById(db, resolved, actor, id))!;
     await refreshRollups(db, metadata, actor, definition.name, [{ after: record }]);
+    await auditRecordAndCascade(db, actor, { kind: 'record.restore', objectName: definition.name, recordId: id }, cascaded);
     return redactRecord(actor.access, definition, { ...record });
   });
 }
 
-async function cascadeRestore(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0): Promise<void> {
-  if (ids.length === 0 || depth > 10) return;
+async function cascadeRestore(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], at: Date, actor: RecordsActor, depth = 0, restored: CascadedRecord[] = []): Promise<CascadedRecord[]> {
+  if (ids.length === 0 || depth > 10) return restored;
   for (const stored of metadata.objects.values()) {
     for (const field of stored.body.fields) {
       if (field.type !== 'masterDetail' || field.target !== parent.name) continue;
       // Only the children deleted together with the parent, not those deleted on their own before.
       const { rows } = await sql<{ id: string }>`update ${sql.id(metadata.schema, stored.body.table!)} set deleted_at = null, version = version + 1, updated_by = ${actor.userId}
         where ${sql.ref(field.column!)} = any(${sql.val(ids)}::uuid[]) and deleted_at = ${at} returning id`.execute(db);
-      await cascadeRestore(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1);
+      restored.push(...rows.map((row) => ({ objectName: stored.name, id: row.id })));
+      await cascadeRestore(db, metadata, stored.body, rows.map((row) => row.id), at, actor, depth + 1, restored);
     }
   }
+  return restored;
+}
+
+/** Records the database deletes with a purged parent (masterDetail foreign keys cascade), recursively. */
+async function cascadePurgeTargets(db: Db, metadata: WorkspaceMetadata, parent: ObjectDefinition, ids: string[], depth = 0, found: CascadedRecord[] = []): Promise<CascadedRecord[]> {
+  if (ids.length === 0 || depth > 10) return found;
+  for (const stored of metadata.objects.values()) {
+    for (const field of stored.body.fields) {
+      if (field.type !== 'masterDetail' || field.target !== parent.name) continue;
+      const { rows } = await sql<{ id: string }>`select id from ${sql.id(metadata.schema, stored.body.table!)} where ${sql.ref(field.column!)} = any(${sql.val(ids)}::uuid[])`.execute(db);
+      found.push(...rows.map((row) => ({ objectName: stored.name, id: row.id })));
+      await cascadePurgeTargets(db, metadata, stored.body, rows.map((row) => row.id), depth + 1, found);
+    }
+  }
+  return found;
 }
 
 /** Deletes a record from the recycle bin for good. */
@@ -313,6 +343,8 @@ export async function purgeRecord(deps: RecordsDeps, actor: RecordsActor, object
   await deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
     await lockWritableRecord(db, resolved, actor, id, { deleted: true });
+    // Read before the delete: the children its foreign keys will take along.
+    const cascaded = await cascadePurgeTargets(db, metadata, definition, [id]);
     try {
       const result = await db.withSchema(metadata.schema).deleteFrom(definition.table!).where('id', '=', id).where('deleted_at', 'is not', null).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) throw errors.notFound(objectName, id);
@@ -320,6 +352,7 @@ export async function purgeRecord(deps: RecordsDeps, actor: RecordsActor, object
       if (error instanceof DaichoError) throw error;
       mapDatabaseError(error, resolved);
     }
+    await auditRecordAndCascade(db, actor, { kind: 'record.purge', objectName: definition.name, recordId: id }, cascaded);
   });
 }
 
@@ -344,21 +377,10 @@ function touchesSearchOrInactiveValues(definition: ObjectDefinition, body: Recor
   );
 }
 
-/** System and stored columns, for RETURNING (formulas excluded: they need the query scope). */
-function returningColumns(definition: ObjectDefinition): string[] {
-  const columns = ['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'owner_id', 'version', 'deleted_at'];
-  for (const field of definition.fields) {
-    if (field.type === 'formula') continue;
-    columns.push(field.column!);
-    if (field.type === 'currency') columns.push(`${field.column}_cur`);
-  }
-  return columns;
-}
-
 /**
- * UPDATE … WHERE version matches … RETURNING: the version check and the write are one atomic
- * statement, so two concurrent edits of one version cannot both succeed. When no row comes
- * back, one more read tells "gone" (404) from "changed meanwhile" (412/409).
+ * Lock at the expected version, UPDATE, RETURNING and the audit event, as one atomic statement,
+ * so two concurrent edits of one version cannot both succeed. When no row comes back, one more
+ * read tells "gone" (404) from "changed meanwhile" (412/409).
  */
 async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject, actor: RecordsActor, id: string, body: RecordBody, precondition: VersionPrecondition): Promise<ApiRecord> {
   const { definition, metadata } = resolved;
@@ -366,17 +388,10 @@ async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject,
   const values: Record<string, unknown> = {};
   for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
   const expected = typeof precondition.ifMatch === 'number' ? precondition.ifMatch : precondition.bodyVersion;
-  const build = () => {
-    let query = db.withSchema(metadata.schema).updateTable(definition.table!)
-      .set({ ...values, version: sql`version + 1`, updated_at: sql`now()`, updated_by: actor.userId })
-      .where('id', '=', id).where('deleted_at', 'is', null);
-    if (expected !== undefined) query = query.where('version', '=', expected);
-    return query.returning(returningColumns(definition)).compile();
-  };
-  const parameters = [...Object.values(values), actor.userId, id, ...(expected === undefined ? [] : [expected])];
+  const statement = updateWithAudit(db, resolved, actor, id, values, expected === undefined ? {} : { expected });
   let row: Record<string, unknown> | undefined;
   try {
-    row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, `update|${definition.name}|${Object.keys(values).join(',')}|${expected === undefined ? 'any' : 'version'}`, build, parameters))).rows[0];
+    row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, statement.key, statement.build, statement.parameters))).rows[0];
   } catch (error) {
     mapDatabaseError(error, resolved);
   }

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
 import {
-  accessRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes, workspaceSecurityRoutes,
-  type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
+  accessLogFields, accessRoutes, auditRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
+  workspaceSecurityRoutes, type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
 } from '../api/index.ts';
+import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
 import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -29,6 +30,8 @@ export interface BootedDaicho {
   metadata: MetadataCache;
   /** Authentication settings in force (the secret key among them: never log them). */
   auth: AuthSettings;
+  /** Seals audit events into their workspace's hash chain, every second. */
+  auditSealer: AuditSealer;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       connectTimeoutMs: config.dbConnectTimeoutMs,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       logger,
+      appRole: config.databaseAppRole,
     });
     await database.migrate();
     const auth = createAuthSettings(await resolveSecretKey(config, logger), {
@@ -77,7 +81,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
-    await metadata.startListening(config.databaseUrl ?? embedded!.url);
+    await metadata.startListening(db.clientConfig('daicho-metadata-listener'));
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
@@ -109,9 +113,13 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         accessRoutes(apiDeps),
         referenceRoutes(),
         recordsRoutes(apiDeps),
+        auditRoutes(apiDeps),
       ],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
+      accessLogFields,
     });
+    const auditSealer = createAuditSealer({ db: () => db.em().getKysely(), logger });
+    auditSealer.start();
     if (!existsSync(config.adminUiDir)) {
       logger.warn({ adminUiDir: config.adminUiDir }, 'the admin UI is not built; run `pnpm start` (which builds it) to serve it');
     }
@@ -125,7 +133,9 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       embedded: stopEmbedded !== undefined,
       metadata,
       auth,
+      auditSealer,
       async shutdown() {
+        await auditSealer.stop();
         await metadata.stop();
         await db.close();
         await stopEmbedded?.stop();

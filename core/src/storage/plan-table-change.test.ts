@@ -43,7 +43,8 @@ describe('planTableChange', () => {
         for (const step of steps) {
           const compiled = step.statement.compile(compiler);
           expect(compiled.parameters).toEqual([]);
-          for (const text of texts) if (text.length > 3) expect(compiled.sql).not.toContain(text);
+          // Text in our identifier alphabet (`look`) may be part of a generated name (`obj_alook`) by chance.
+          for (const text of texts) if (text.length > 3 && !/^[a-z0-9_]+$/.test(text)) expect(compiled.sql).not.toContain(text);
           // Every identifier we emit is quoted, and quoted identifiers only hold our own alphabet.
           for (const match of compiled.sql.matchAll(/"([^"]*)"/g)) expect(match[1]).toMatch(/^([a-z][a-z0-9_]*|C)$/); // C: the byte-order collation
         }

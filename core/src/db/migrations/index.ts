@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { PlatformFoundation } from './m0001-platform-foundation.ts';
 import { Definitions } from './m0002-definitions.ts';
 import { Sessions } from './m0003-sessions.ts';
+import { AuditTrail } from './m0004-audit-trail.ts';
 import { Access } from './m0005-access.ts';
 import { Authentication } from './m0006-authentication.ts';
 
@@ -14,6 +15,7 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0001-platform-foundation', class: PlatformFoundation },
   { name: '0002-definitions', class: Definitions },
   { name: '0003-sessions', class: Sessions },
+  { name: '0004-audit-trail', class: AuditTrail },
   { name: '0005-access', class: Access },
   { name: '0006-authentication', class: Authentication },
 ];
