@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
+import { appendAuditEvent } from '../audit/index.ts';
 import { errors, type InputProblem } from '../errors/index.ts';
 import {
   bumpMetadataVersion, diffJson, findDefinitionRow, validateDefinitionDocument, writeDefinitionRow,
@@ -24,6 +25,14 @@ export interface AccessDeps {
 export interface AccessActor {
   workspaceId: string;
   userId: string;
+  /** For the audit trail. */
+  clientAddress?: string;
+  requestId?: string;
+}
+
+/** Writes a permission change to the audit trail, in the transaction that makes it. */
+export async function auditPermissionChange(db: Db, actor: AccessActor, details: Record<string, unknown>): Promise<void> {
+  await appendAuditEvent(db, { workspaceId: actor.workspaceId, actorId: actor.userId, clientAddress: actor.clientAddress ?? null, requestId: actor.requestId ?? null }, { kind: 'permission.change', details });
 }
 
 const what: Record<AccessKind, string> = { permissionSet: 'Permission set', role: 'Role', sharingRule: 'Sharing rule' };
@@ -111,7 +120,9 @@ export async function saveAccessDefinition<K extends AccessKind>(deps: AccessDep
       throw errors.versionConflict(`${what[kind]} "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous ?? null });
     }
     const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
-    const row = await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body, change, diff: diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body), actorId: actor.userId, deletedAt: null });
+    const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);
+    const row = await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body, change, diff, actorId: actor.userId, deletedAt: null });
+    await auditPermissionChange(db, actor, { definition: kind, name: body.name, version: row.version, change, diff });
     await bumpMetadataVersion(db, actor.workspaceId);
     return row;
   });
@@ -142,7 +153,8 @@ export async function deleteAccessDefinition(deps: AccessDeps, actor: AccessActo
     const metadata = await deps.metadata.get(actor.workspaceId);
     const references = await referencesTo(db, metadata, actor.workspaceId, kind, name);
     if (references.length > 0) throw errors.referenceConflict(`${what[kind]} "${name}" is still used by ${references.join(', ')}`, { usedBy: references });
-    await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    const row = await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    await auditPermissionChange(db, actor, { definition: kind, name, version: row.version, change: 'deleted' });
     await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.metadata.invalidate(actor.workspaceId);

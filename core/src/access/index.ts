@@ -5,7 +5,7 @@ export { AccessPolicy } from './access-policy.ts';
 export type { AccessSubject } from './access-policy.ts';
 export { createAccessResolver } from './access-resolver.ts';
 export type { AccessResolver, CreateAccessResolverOptions } from './access-resolver.ts';
-export { deleteAccessDefinition, isCidr, saveAccessDefinition } from './access-definitions.service.ts';
+export { auditPermissionChange, deleteAccessDefinition, isCidr, saveAccessDefinition } from './access-definitions.service.ts';
 export type { AccessActor, AccessDeps, AccessKind } from './access-definitions.service.ts';
 export type { Directory } from './directory.ts';
 export { subordinateRoles, superiorRoles } from './role-tree.ts';

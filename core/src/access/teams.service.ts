@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { generateUuidV7 } from '../db/index.ts';
 import { errors, type InputProblem } from '../errors/index.ts';
 import { bumpMetadataVersion } from '../metadata/index.ts';
-import type { AccessActor, AccessDeps } from './access-definitions.service.ts';
+import { auditPermissionChange, type AccessActor, type AccessDeps } from './access-definitions.service.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -68,6 +68,7 @@ export async function saveTeam(deps: AccessDeps, actor: AccessActor, name: strin
       await db.withSchema('daicho').deleteFrom('team_member').where('team_id', '=', id).execute();
       if (members.length > 0) await db.withSchema('daicho').insertInto('team_member').values(members.map((userId) => ({ team_id: id, user_id: userId }))).execute();
     }
+    await auditPermissionChange(db, actor, { team: name, change: existing ? 'updated' : 'created', labels: input.labels, ...(input.members ? { members: input.members } : {}) });
     await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.metadata.invalidate(actor.workspaceId);
@@ -83,13 +84,21 @@ export async function deleteTeam(deps: AccessDeps, actor: AccessActor, name: str
     const db = trx.getKysely() as Db;
     const result = await db.withSchema('daicho').deleteFrom('team').where('workspace_id', '=', actor.workspaceId).where('name', '=', name).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw errors.notFound('Team', name);
+    await auditPermissionChange(db, actor, { team: name, change: 'deleted' });
     await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.metadata.invalidate(actor.workspaceId);
 }
 
-/** Tells every node that access changed (a user's role or status): their snapshots are replaced. */
-export async function accessChanged(deps: AccessDeps, workspaceId: string): Promise<void> {
-  await bumpMetadataVersion(deps.em().getKysely() as Db, workspaceId);
-  deps.metadata.invalidate(workspaceId);
+/**
+ * Tells every node that access changed (a user's role, status or admin right): their snapshots
+ * are replaced. With `details`, the change is written to the audit trail as a permission change.
+ */
+export async function accessChanged(deps: AccessDeps, actor: AccessActor, details?: Record<string, unknown>): Promise<void> {
+  await deps.em().transactional(async (trx) => {
+    const db = trx.getKysely() as Db;
+    if (details) await auditPermissionChange(db, actor, details);
+    await bumpMetadataVersion(db, actor.workspaceId);
+  });
+  deps.metadata.invalidate(actor.workspaceId);
 }

@@ -1,5 +1,5 @@
 import type { Capability } from '@daicho/sdk';
-import type { AccessPolicy } from '../access/index.ts';
+import type { AccessActor, AccessPolicy } from '../access/index.ts';
 import { errors } from '../errors/index.ts';
 import type { HttpContext, HttpMiddleware } from '../http/index.ts';
 import type { RecordsActor } from '../records/index.ts';
@@ -51,4 +51,10 @@ export async function assertMayGrant(ctx: HttpContext, deps: ApiDeps, grant: { r
   const mine = await policyOf(ctx, deps);
   const theirs = await deps.access.policyFor(principal.workspaceId, { userId: principal.userId, isAdmin: false, roleName: grant.roleName });
   if (!mine.covers(theirs)) throw errors.permissionDenied(`Role "${grant.roleName}" has permissions you do not hold; ask someone who holds them`, { roleName: grant.roleName });
+}
+
+/** Who changes access definitions, teams or users' roles, from where (for the audit trail). */
+export function accessActorOf(ctx: HttpContext): AccessActor {
+  const principal = principalOf(ctx);
+  return { workspaceId: principal.workspaceId, userId: principal.userId, ...requestContextOf(ctx) };
 }

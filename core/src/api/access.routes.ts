@@ -1,8 +1,8 @@
 import { deleteAccessDefinition, deleteTeam, listTeams, saveAccessDefinition, saveTeam, type AccessDeps, type AccessKind } from '../access/index.ts';
 import { errors } from '../errors/index.ts';
-import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
+import { createRouter, readJsonBody, type RouteMount } from '../http/index.ts';
 import { findDefinitionRow, listDefinitionRows, listDefinitionVersions } from '../metadata/index.ts';
-import { policyOf, requireCapability } from './access-context.ts';
+import { accessActorOf, policyOf, requireCapability } from './access-context.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { etagVersion, setEtag } from './etag.ts';
 import { principalOf, requireSession } from './principal.ts';
@@ -12,11 +12,6 @@ const collections: Array<{ path: string; kind: AccessKind; what: string }> = [
   { path: 'roles', kind: 'role', what: 'Role' },
   { path: 'sharing-rules', kind: 'sharingRule', what: 'Sharing rule' },
 ];
-
-function accessActor(ctx: HttpContext) {
-  const principal = principalOf(ctx);
-  return { workspaceId: principal.workspaceId, userId: principal.userId };
-}
 
 /**
  * Access definitions (`/api/v1/meta/permission-sets|roles|sharing-rules`), teams, and the
@@ -51,13 +46,13 @@ export function accessRoutes(deps: ApiDeps): RouteMount {
         throw errors.validationFailed([{ path: '/name', code: 'const', message: `must be "${ctx.params.name}", the name in the path` }]);
       }
       const ifMatch = etagVersion(ctx);
-      const row = await saveAccessDefinition(accessDeps, accessActor(ctx), kind, body, ifMatch === undefined || ifMatch === '*' ? {} : { expectedVersion: ifMatch });
+      const row = await saveAccessDefinition(accessDeps, accessActorOf(ctx), kind, body, ifMatch === undefined || ifMatch === '*' ? {} : { expectedVersion: ifMatch });
       setEtag(ctx, row.version);
       ctx.status = row.version === 1 ? 201 : 200;
       ctx.body = { definition: row.body, version: row.version };
     });
     router.delete(`/meta/${path}/:name`, managePermissions, async (ctx) => {
-      await deleteAccessDefinition(accessDeps, accessActor(ctx), kind, ctx.params.name!);
+      await deleteAccessDefinition(accessDeps, accessActorOf(ctx), kind, ctx.params.name!);
       ctx.status = 204;
     });
     router.get(`/meta/${path}/:name/versions`, managePermissions, async (ctx) => {
@@ -71,10 +66,10 @@ export function accessRoutes(deps: ApiDeps): RouteMount {
     ctx.body = { teams: await listTeams(db(), principalOf(ctx).workspaceId) };
   });
   router.put('/teams/:name', manageUsers, async (ctx) => {
-    ctx.body = await saveTeam(accessDeps, accessActor(ctx), ctx.params.name!, await readJsonBody(ctx));
+    ctx.body = await saveTeam(accessDeps, accessActorOf(ctx), ctx.params.name!, await readJsonBody(ctx));
   });
   router.delete('/teams/:name', manageUsers, async (ctx) => {
-    await deleteTeam(accessDeps, accessActor(ctx), ctx.params.name!);
+    await deleteTeam(accessDeps, accessActorOf(ctx), ctx.params.name!);
     ctx.status = 204;
   });
   return { name: 'access', router };

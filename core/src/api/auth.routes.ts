@@ -68,6 +68,7 @@ export function authRoutes(deps: ApiDeps): RouteMount {
       email: body.email as string,
       password: body.password as string,
       clientAddress: clientAddressOf(ctx),
+      ...(ctx.state.requestId ? { requestId: ctx.state.requestId as string } : {}),
       sessionKind: kind,
       ...(typeof body.totpCode === 'string' ? { totpCode: body.totpCode } : {}),
     });
@@ -83,7 +84,7 @@ export function authRoutes(deps: ApiDeps): RouteMount {
   router.post('/login/totp', async (ctx) => {
     assertNotCrossSite(ctx);
     const body = await readStrings(ctx, ['challenge', 'code']);
-    const signedIn = await completeTotpLogin(deps.em(), deps.auth, checks, { challenge: body.challenge as string, code: body.code as string, clientAddress: clientAddressOf(ctx) });
+    const signedIn = await completeTotpLogin(deps.em(), deps.auth, checks, { challenge: body.challenge as string, code: body.code as string, clientAddress: clientAddressOf(ctx), ...(ctx.state.requestId ? { requestId: ctx.state.requestId as string } : {}) });
     const kind = signedIn.principal.authMethod === 'cookie' ? 'cookie' : 'bearer';
     if (kind === 'cookie') await endPresentedCookieSession(ctx);
     await respondSignedIn(ctx, kind, signedIn);

@@ -4,7 +4,7 @@ import { createRouter, readJsonBody, type RouteMount } from '../http/index.ts';
 import { findWorkspaceBySlug } from '../workspaces/index.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { accessChanged } from '../access/index.ts';
-import { assertMayGrant, requireCapability } from './access-context.ts';
+import { accessActorOf, assertMayGrant, requireCapability } from './access-context.ts';
 import { principalOf, requireSession } from './principal.ts';
 
 /**
@@ -60,7 +60,7 @@ export function usersRoutes(deps: ApiDeps): RouteMount {
       isAdmin: input.isAdmin === true,
       passwordPolicy: deps.auth.passwordPolicy,
     });
-    await accessChanged({ em: deps.em, metadata: deps.metadata }, principal.workspaceId);
+    await accessChanged({ em: deps.em, metadata: deps.metadata }, accessActorOf(ctx), { user: user.id, change: 'created', roleName: input.roleName ?? null, isAdmin: input.isAdmin === true });
     ctx.status = 201;
     ctx.set('Cache-Control', 'no-store');
     const created = (await findUser(deps.em(), principal.workspaceId, user.id)) as UserInfo;
@@ -79,7 +79,11 @@ export function usersRoutes(deps: ApiDeps): RouteMount {
     if (changes.status === 'disabled') await revokeUserSessions(deps.em(), user.id);
     deps.sessions.forgetUser(user.id);
     // A new role or status applies from the next request on every node (the access snapshot is replaced).
-    if (changes.roleName !== undefined || changes.status !== undefined) await accessChanged({ em: deps.em, metadata: deps.metadata }, principal.workspaceId);
+    if (changes.roleName !== undefined || changes.status !== undefined) {
+      await accessChanged({ em: deps.em, metadata: deps.metadata }, accessActorOf(ctx), {
+        user: user.id, change: 'updated', ...(changes.roleName === undefined ? {} : { roleName: changes.roleName }), ...(changes.status === undefined ? {} : { status: changes.status }),
+      });
+    }
     ctx.body = { user };
   });
 

@@ -91,19 +91,23 @@ async function lockCounter(db: Db, key: string, policy: LoginThrottlePolicy): Pr
 
 /**
  * Settles a failed attempt: at the limit the counter locks; before it, the account must wait
- * `delayMs × 2^(failures − 1)` before its next attempt.
+ * `delayMs × 2^(failures − 1)` before its next attempt. Says whether this failure locked a counter.
  */
-export async function recordLoginFailure(db: Db, keys: LoginThrottleKeys, policy: LoginThrottlePolicy): Promise<void> {
+export async function recordLoginFailure(db: Db, keys: LoginThrottleKeys, policy: LoginThrottlePolicy): Promise<{ locked: boolean }> {
+  let locked = false;
   for (const [key, max, delayMs] of [[keys.account, policy.maxFailures, policy.delayMs], [keys.address, policy.maxFailuresPerAddress, 0]] as const) {
-    await sql`update "daicho"."login_throttle" set
+    const result = await sql<{ just_locked: boolean }>`update "daicho"."login_throttle" set
         "locked_until" = case when "failures" >= ${max} then now() + make_interval(secs => ${policy.lockSeconds}) else "locked_until" end,
         "next_attempt_at" = case when "failures" >= ${max} or ${delayMs}::int = 0 then null
           else now() + make_interval(secs => least(${delayMs}::float8 * power(2, greatest("failures" - 1, 0)) / 1000, ${policy.lockSeconds})) end,
         "failures" = case when "failures" >= ${max} then 0 else "failures" end,
         "window_started_at" = case when "failures" >= ${max} then now() else "window_started_at" end,
         "updated_at" = now()
-      where "key" = ${key}`.execute(db);
+      where "key" = ${key}
+      returning "locked_until" is not null and "locked_until" = now() + make_interval(secs => ${policy.lockSeconds}) as just_locked`.execute(db);
+    locked ||= Boolean(result.rows[0]?.just_locked);
   }
+  return { locked };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
+import { appendAuditEvent } from '../audit/index.ts';
 import { DaichoError, errors } from '../errors/index.ts';
 import type { AuthSettings } from './auth-settings.ts';
 import { canonicalEmail, canonicalWorkspaceSlug } from './canonical.ts';
@@ -20,6 +21,22 @@ const totpInvalid = () => new DaichoError('TOTP_INVALID', 'The one-time code is 
 // A hash checked when the user does not exist, so that a wrong e-mail costs the same time as a wrong password.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$H802ZnZrjYe9qkX4jQfBWTQtJnmj6Noz-sJrSQ8gzOM';
 
+/**
+ * Writes a sign-in's outcome to the audit trail of its workspace (none when the workspace is
+ * unknown): who, from where, and for a failure why, in words that do not reach the client.
+ */
+async function auditSignIn(db: Db, where: { workspaceId: string | undefined; clientAddress: string; requestId?: string | undefined }, kind: 'auth.login' | 'auth.loginFailed' | 'auth.lockout', actorId: string | null, details: Record<string, unknown>): Promise<void> {
+  if (!where.workspaceId) return;
+  await appendAuditEvent(db, { workspaceId: where.workspaceId, actorId, clientAddress: where.clientAddress, requestId: where.requestId ?? null }, { kind, details });
+}
+
+/** Counts a failed attempt, and audits it (and the lock it caused, if any). */
+async function failSignIn(db: Db, keys: LoginThrottleKeys, settings: AuthSettings, who: { workspaceId: string | undefined; userId: string | null; email: string; clientAddress: string; requestId?: string | undefined }, reason: string): Promise<void> {
+  const { locked } = await recordLoginFailure(db, keys, settings.throttle);
+  await auditSignIn(db, who, 'auth.loginFailed', who.userId, { email: who.email, reason });
+  if (locked) await auditSignIn(db, who, 'auth.lockout', who.userId, { email: who.email, lockSeconds: settings.throttle.lockSeconds });
+}
+
 /** How long the second step of a sign-in may follow the first. */
 export const LOGIN_CHALLENGE_SECONDS = 300;
 
@@ -28,6 +45,8 @@ export interface LoginInput {
   email: string;
   password: string;
   clientAddress: string;
+  /** For the audit trail. */
+  requestId?: string;
   sessionKind: SessionKind;
   /** The TOTP code, for a one-step sign-in of a user with a second factor. */
   totpCode?: string;
@@ -85,15 +104,16 @@ export async function login(em: EntityManager, settings: AuthSettings, checks: L
       .where('workspace_id', '=', workspace.id).where('email', '=', email).executeTakeFirst()
     : undefined;
   const valid = await verifyPassword(input.password, (user?.password_hash as string | null) ?? DUMMY_HASH);
+  const who = { workspaceId: workspace?.id as string | undefined, userId: (user?.id as string | undefined) ?? null, email, clientAddress: input.clientAddress, requestId: input.requestId };
   if (!user || !valid || user.status !== 'active' || !user.password_hash) {
-    await recordLoginFailure(db, keys, settings.throttle);
+    await failSignIn(db, keys, settings, who, !user ? 'unknownUser' : user.status !== 'active' ? 'disabled' : 'password');
     throw loginFailed();
   }
   try {
     await checks.assertAddressAllowed(user.workspace_id as string, (user.role_name as string | null) ?? null, input.clientAddress);
   } catch (error) {
     // Right password from a refused address: still a failure, so that the answer is no oracle for guessing.
-    await recordLoginFailure(db, keys, settings.throttle);
+    await failSignIn(db, keys, settings, who, 'addressNotAllowed');
     throw error;
   }
   if (needsRehash(user.password_hash as string)) {
@@ -106,11 +126,12 @@ export async function login(em: EntityManager, settings: AuthSettings, checks: L
       return { status: 'totpRequired', challenge: signPayload(deriveKey(settings.secretKey, 'login-challenge'), payload), challengeExpiresAt: new Date(expiresAt) };
     }
     if (!(await verifyUserTotp(em, settings, user.id as string, input.totpCode))) {
-      await recordLoginFailure(db, keys, settings.throttle);
+      await failSignIn(db, keys, settings, who, 'totp');
       throw totpInvalid();
     }
   }
   await recordLoginSuccess(db, keys, 1);
+  await auditSignIn(db, who, 'auth.login', user.id as string, { method: input.sessionKind, totp: user.totp_enabled_at !== null });
   return signIn(em, settings, { id: user.id as string, workspaceId: user.workspace_id as string }, input.sessionKind);
 }
 
@@ -118,6 +139,7 @@ export interface CompleteTotpLoginInput {
   challenge: string;
   code: string;
   clientAddress: string;
+  requestId?: string;
 }
 
 /** The second step of a sign-in: the challenge from the first step and a TOTP code. Counted like the first. */
@@ -131,17 +153,19 @@ export async function completeTotpLogin(em: EntityManager, settings: AuthSetting
   await reserveLoginAttempt(db, keys, settings.throttle);
   const user = await db.withSchema('daicho').selectFrom('user').select(['id', 'status', 'workspace_id', 'role_name', 'totp_enabled_at'])
     .where('id', '=', payload.userId).executeTakeFirst();
+  const who = { workspaceId: user?.workspace_id as string | undefined, userId: (user?.id as string | undefined) ?? null, email: payload.email, clientAddress: input.clientAddress, requestId: input.requestId };
   if (!user || user.status !== 'active' || user.totp_enabled_at === null) {
-    await recordLoginFailure(db, keys, settings.throttle);
+    await failSignIn(db, keys, settings, who, 'disabled');
     throw loginFailed();
   }
   await checks.assertAddressAllowed(user.workspace_id as string, (user.role_name as string | null) ?? null, input.clientAddress);
   if (!(await verifyUserTotp(em, settings, user.id as string, input.code))) {
-    await recordLoginFailure(db, keys, settings.throttle);
+    await failSignIn(db, keys, settings, who, 'totp');
     throw totpInvalid();
   }
   // Both steps counted one attempt each against the address.
   await recordLoginSuccess(db, keys, 2);
+  await auditSignIn(db, who, 'auth.login', user.id as string, { method: payload.kind, totp: true });
   return signIn(em, settings, { id: user.id as string, workspaceId: user.workspace_id as string }, payload.kind);
 }
 

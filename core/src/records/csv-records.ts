@@ -1,12 +1,14 @@
 import type { FieldDefinition, ObjectDefinition } from '@daicho/sdk';
 import { Readable } from 'node:stream';
+import { appendAuditEvent } from '../audit/index.ts';
 import { openCsv, writeCsv, type CsvColumn, type CsvSource } from '../csv/index.ts';
 import { errors, type InputProblem } from '../errors/index.ts';
-import { selectableFields, visibleDefinition } from './record-access.ts';
 import { compoundComponents } from '../metadata/index.ts';
+import { selectableFields, visibleDefinition } from './record-access.ts';
+import { auditContextOf } from './record-audit.ts';
 import { importRecords, type ImportOptions, type ImportReport } from './bulk-import.ts';
 import { listRecords, type ListRecordsQuery } from './list-records.ts';
-import type { RecordsActor, RecordsDeps } from './records-context.ts';
+import { kyselyOf, type RecordsActor, type RecordsDeps } from './records-context.ts';
 import { computedTypes } from './record-input-schema.ts';
 import { resolveObject } from './records.service.ts';
 
@@ -66,6 +68,11 @@ export async function exportRecordsCsv(deps: RecordsDeps, actor: RecordsActor, o
   const only = selectableFields(actor.access, definition, query.fields ? new Set(query.fields) : undefined);
   // The first page is read before answering, so that a bad filter is a 400, not a broken download.
   const first = await listRecords(deps, actor, objectName, { ...query, limit: 500 }, 'export');
+  // Exports leave a trace: who took which records out, with the query that chose them.
+  await appendAuditEvent(kyselyOf(deps.em()), auditContextOf(actor), {
+    kind: 'export', objectName,
+    details: { format: 'csv', filter: query.filter ?? null, sort: query.sort ?? null, fields: query.fields ?? null, deleted: Boolean(query.deleted) },
+  });
   async function* rows() {
     let page = first;
     for (;;) {
