@@ -118,16 +118,16 @@ export class AccessPolicy implements RecordAccess {
     // Colleagues' names are readable by everyone signed in; users are managed through their own API.
     if (objectName === 'user') return action === 'read';
     const combined = this.objects.get(objectName);
-    if (!combined) return false;
-    if (action !== 'read' && !combined.actions.has('read') && !this.capabilities.has('viewAllData')) return false;
-    return combined.actions.has(action) || (action === 'read' && this.capabilities.has('viewAllData'));
+    // Every other action needs read too: what one may not see, one may not change.
+    if (!combined || (action !== 'read' && !combined.actions.has('read'))) return false;
+    return combined.actions.has(action);
   }
 
   fieldAccess(objectName: string, fieldName: string): FieldAccess {
     if (this.subject.isAdmin) return 'edit';
     if (objectName === 'user') return 'read';
     if (!this.allows(objectName, 'read')) return 'none';
-    const access = this.objects.get(objectName)?.fields.get(fieldName) ?? (this.capabilities.has('viewAllData') ? 'read' : 'none');
+    const access = this.objects.get(objectName)?.fields.get(fieldName) ?? 'none';
     if (access === 'edit' && !this.allows(objectName, 'update') && !this.allows(objectName, 'create')) return 'read';
     return access;
   }
