@@ -59,7 +59,7 @@ export const errors = {
       headers: { Allow: allowed.join(', ') },
     }),
   invalidSort: (path: string, message: string) =>
-    new DaichoError('INVALID_SORT', `The sort is not valid: ${path} ${message}`, { details: { problems: [{ path, code: 'sort', message }] } }),
+    new DaichoError('INVALID_SORT', `The sort is not valid: ${path ? `${path} ` : ''}${message}`, { details: { problems: [{ path, code: 'sort', message }] } }),
   permissionDenied: (message: string, details?: unknown) => new DaichoError('PERMISSION_DENIED', message, { details }),
   notFound: (what: string, id: string) => new DaichoError('NOT_FOUND', `${what} "${id}" was not found`, { details: { id } }),
   conflict: (message: string, details?: unknown) => new DaichoError('CONFLICT', message, { details }),

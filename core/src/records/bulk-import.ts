@@ -118,7 +118,7 @@ export async function importRecords(deps: RecordsDeps, actor: RecordsActor, obje
     prepared.push({ row, body, key });
   });
   if (mode === 'atomic' && report.failed > 0) {
-    throw new DaichoError('VALIDATION_FAILED', `${report.failed} rows are not valid; nothing was imported`, { details: { report } });
+    throw new DaichoError('VALIDATION_FAILED', `${report.failed === 1 ? '1 row is' : `${report.failed} rows are`} not valid; nothing was imported`, { details: { report } });
   }
 
   const write = async (db: Db) => {
@@ -133,7 +133,7 @@ export async function importRecords(deps: RecordsDeps, actor: RecordsActor, obje
       else fail(item.row, [{ path: '', code: 'duplicate', message: `a record with the same ${options.duplicates!.fields.join(', ')} exists (${id})` }]);
     }
     if (mode === 'atomic' && report.failed > 0) {
-      throw new DaichoError('VALIDATION_FAILED', `${report.failed} rows duplicate existing records; nothing was imported`, { details: { report } });
+      throw new DaichoError('VALIDATION_FAILED', `${report.failed === 1 ? '1 row duplicates an existing record' : `${report.failed} rows duplicate existing records`}; nothing was imported`, { details: { report } });
     }
     await insertRows(db, resolved, actor, inserts, now);
     for (const item of updates) await updateRow(db, resolved, actor, item);
