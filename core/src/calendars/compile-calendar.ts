@@ -151,3 +151,18 @@ export function openInstantsOfDay(calendar: CompiledCalendar, epochDay: number):
   state.days.set(epochDay, joined);
   return joined;
 }
+
+const compiledByDefinition = new WeakMap<BusinessCalendarDefinition, CompiledCalendar>();
+
+/**
+ * {@link compileCalendar}, remembered per definition object: a stored definition from the
+ * metadata snapshot compiles once, and its days' hours are computed once for every record.
+ */
+export function compiledCalendarOf(definition: BusinessCalendarDefinition): CompiledCalendar {
+  let calendar = compiledByDefinition.get(definition);
+  if (!calendar) {
+    calendar = compileCalendar(definition);
+    compiledByDefinition.set(definition, calendar);
+  }
+  return calendar;
+}
