@@ -2,7 +2,8 @@ import type { BusinessCalendarDefinition, TimeInterval } from '@daicho/sdk';
 import { describe, expect, it } from 'vitest';
 import { DaichoError } from '../errors/index.ts';
 import {
-  addBusinessTime, businessDueTime, businessTimeBetween, checkBusinessCalendar, compileCalendar, isOpen, nextOpening, openSpansBetween, subtractBusinessTime,
+  addBusinessTime, businessDueTime, businessTimeBetween, checkBusinessCalendar, compileCalendar, computeBusinessTime, formatDuration, isOpen, nextOpening, openSpansBetween,
+  parseBusinessDuration, subtractBusinessTime,
 } from './index.ts';
 
 const hour = 3_600_000;
@@ -152,5 +153,19 @@ describe('checking calendar definitions', () => {
   it('gives up on a calendar closed for ten years rather than looping forever', () => {
     const closed = compileCalendar({ ...base, weeklyHours: weekdaysOnly(nineToSix), closures: [{ date: '2026-01-01', through: '2099-12-31' }] });
     expect(() => addBusinessTime(closed, at('2026-06-01T10:00:00+09:00'), hour)).toThrow(/does not open again/);
+  });
+});
+
+describe('business-time requests in JSON', () => {
+  it('reads durations in hours, minutes and seconds only, and writes them back', () => {
+    expect(['PT4H', 'PT1H30M', 'PT90S', 'PT0.5S', 'P1D', 'PT', 'PT-1H', '4h'].map(parseBusinessDuration)).toEqual([4 * hour, 1.5 * hour, 90_000, 500, undefined, undefined, undefined, undefined]);
+    expect([0, 7 * hour, 1.5 * hour + 1500, -hour].map(formatDuration)).toEqual(['PT0S', 'PT7H', 'PT1H30M1.5S', '-PT1H']);
+  });
+
+  it('answers each form', () => {
+    const calendar = tokyo();
+    expect(computeBusinessTime(calendar, { start: '2026-06-05T17:30:00+09:00', add: 'PT1H' })).toEqual({ result: '2026-06-08T00:30:00.000Z', businessMs: hour });
+    expect(computeBusinessTime(calendar, { from: '2026-06-08T09:00:00+09:00', to: '2026-06-05T17:00:00+09:00' })).toEqual({ businessMs: -hour, duration: '-PT1H' });
+    expect(() => computeBusinessTime(calendar, { from: '2026-06-01T00:00:00Z', to: '2026-12-01T00:00:00Z', spans: true })).toThrow(DaichoError);
   });
 });
