@@ -1,10 +1,12 @@
 // `pnpm bench [name…]`: runs the named benchmarks (all when none is named) and prints figures.
+import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
   'data-engine': benchDataEngine,
+  'business-time': benchBusinessTime,
 };
 
 const names = process.argv.slice(2);

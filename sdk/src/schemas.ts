@@ -1,3 +1,4 @@
+import businessCalendarSchema from '../schemas/business-calendar.schema.json' with { type: 'json' };
 import filterSchema from '../schemas/filter.schema.json' with { type: 'json' };
 import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
 import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
@@ -18,3 +19,6 @@ export const roleMetaSchema: Readonly<Record<string, unknown>> = roleSchema;
 
 /** Sharing rules: records matching a filter opened to a team or role. */
 export const sharingRuleMetaSchema: Readonly<Record<string, unknown>> = sharingRuleSchema;
+
+/** Business-hours calendars: weekly hours, holidays, closures and open days in a time zone. */
+export const businessCalendarMetaSchema: Readonly<Record<string, unknown>> = businessCalendarSchema;

@@ -4,6 +4,7 @@ export type { ApiDeps, RoleIpAllowList, RoleRequiresTotp } from './api-deps.ts';
 export { auditRoutes } from './audit.routes.ts';
 export type { AuditRoutesOptions } from './audit.routes.ts';
 export { authRoutes } from './auth.routes.ts';
+export { businessCalendarsRoutes } from './business-calendars.routes.ts';
 export { healthRoutes } from './health.routes.ts';
 export type { HealthRoutesOptions } from './health.routes.ts';
 export { metaRoutes } from './meta.routes.ts';

@@ -18,3 +18,4 @@ export type { MetadataActor, MetadataDeps, ObjectChangeResult } from './object-d
 export { exportDefinitions, importDefinitions } from './definitions-package.ts';
 export type { DefinitionsPackage } from './definitions-package.ts';
 export { compoundComponents, createQueryCatalog, objectToQuery, userQueryObject } from './query-catalog.ts';
+export { deleteBusinessCalendar, saveBusinessCalendar } from './business-calendars.service.ts';

@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema } from '@daicho/sdk';
+import { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema } from '@daicho/sdk';
 import type { InputProblem } from '../errors/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 
@@ -13,6 +13,7 @@ const metaSchemas = {
   permissionSet: permissionSetMetaSchema,
   role: roleMetaSchema,
   sharingRule: sharingRuleMetaSchema,
+  businessCalendar: businessCalendarMetaSchema,
 } as const;
 export type MetaSchemaKind = keyof typeof metaSchemas;
 
@@ -60,6 +61,8 @@ export function toProblems(errors: readonly ErrorObject[] | null | undefined): I
       : error.keyword === 'required' ? 'is required'
       : error.keyword === 'enum' ? `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
       : error.keyword === 'minProperties' && /\/(labels|pluralLabels)$/.test(path) ? 'needs a label in ja or en'
+      : error.keyword === 'pattern' && error.schemaPath.endsWith('/$defs/time/pattern') ? 'must be a time of day, HH:MM from 00:00 to 24:00'
+      : error.keyword === 'pattern' && error.schemaPath.endsWith('/$defs/monthDay/pattern') ? 'must be a day of the year, MM-DD'
       : error.keyword === 'discriminator' ? `${JSON.stringify(String(error.params.tag))} must be one of the known kinds`
       : (error.message ?? 'is not valid');
     const key = `${path}|${error.keyword}|${message}`;

@@ -26,3 +26,6 @@ export { evaluateFormula } from './formula/evaluate-formula.ts';
 export type { FormulaResult } from './formula/evaluate-formula.ts';
 export type { CheckedFormula, FormulaAst, FormulaNode, FormulaType, SourceSpan } from './formula/formula-ast.ts';
 export { formulaFunctionNames } from './formula/formula-signatures.ts';
+export { addMonthsClamped, daysInMonth, formatIsoDate, fromEpochDay, parseIsoDate, parseIsoDateTime, toEpochDay, weekdayFromMonday } from './calendar/civil-date.ts';
+export type { CivilDate } from './calendar/civil-date.ts';
+export { canonicalTimeZone, localEpochDay, startOfLocalDay } from './calendar/time-zone.ts';

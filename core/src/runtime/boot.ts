@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
 import {
-  accessLogFields, accessRoutes, auditRoutes, authRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
+  accessLogFields, accessRoutes, auditRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
   workspaceSecurityRoutes, type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
 } from '../api/index.ts';
 import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
@@ -111,6 +111,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         workspaceSecurityRoutes(apiDeps),
         metaRoutes(apiDeps),
         accessRoutes(apiDeps),
+        businessCalendarsRoutes(apiDeps),
         referenceRoutes(),
         recordsRoutes(apiDeps),
         auditRoutes(apiDeps),

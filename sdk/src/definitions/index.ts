@@ -7,3 +7,5 @@ export { filterLimits, filterOperators, filterVariableNames, relativeDateNames }
 export type * from './filter.ts';
 export { capabilities, objectActions } from './access-definitions.ts';
 export type * from './access-definitions.ts';
+export { businessCalendarDefaults, weekdays } from './business-calendar.ts';
+export type * from './business-calendar.ts';

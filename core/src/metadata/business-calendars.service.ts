@@ -1,0 +1,56 @@
+import type { BusinessCalendarDefinition } from '@daicho/sdk';
+import type { Kysely } from 'kysely';
+import { appendAuditEvent } from '../audit/index.ts';
+import { checkBusinessCalendar } from '../calendars/index.ts';
+import { errors } from '../errors/index.ts';
+import { bumpMetadataVersion, findDefinitionRow, writeDefinitionRow, type StoredDefinition } from './definitions.repository.ts';
+import { diffJson } from './json-patch.ts';
+import { validateDefinitionDocument } from './meta-schema.ts';
+import type { MetadataActor, MetadataDeps } from './object-definitions.service.ts';
+
+type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function auditCalendarChange(db: Db, actor: MetadataActor, details: Record<string, unknown>): Promise<void> {
+  await appendAuditEvent(db, { workspaceId: actor.workspaceId, actorId: actor.userId ?? null, clientAddress: actor.clientAddress ?? null, requestId: actor.requestId ?? null }, { kind: 'definition.change', details: { definition: 'businessCalendar', ...details } });
+}
+
+/**
+ * Creates or replaces a business calendar (PUT semantics): validated against its meta-schema and
+ * the calendar rules (known time zone, ordered intervals, ranges forward), stored as a new version
+ * with its diff. `expectedVersion`, when given, must match the stored version (409 otherwise).
+ */
+export async function saveBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cache'>, actor: MetadataActor, input: unknown, options: { expectedVersion?: number } = {}): Promise<StoredDefinition<BusinessCalendarDefinition>> {
+  const problems = validateDefinitionDocument('businessCalendar', input);
+  if (problems.length > 0) throw errors.invalidDefinition(problems);
+  const body = input as BusinessCalendarDefinition;
+  const ruleProblems = checkBusinessCalendar(body);
+  if (ruleProblems.length > 0) throw errors.invalidDefinition(ruleProblems);
+  const saved = await deps.em().transactional(async (trx) => {
+    const db = trx.getKysely() as Db;
+    const previous = await findDefinitionRow(db, actor.workspaceId, 'businessCalendar', body.name, { forUpdate: true });
+    if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
+      throw errors.versionConflict(`Business calendar "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous ?? null });
+    }
+    const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
+    const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);
+    const row = await writeDefinitionRow(db, 'businessCalendar', { workspaceId: actor.workspaceId, previous, body, change, diff, actorId: actor.userId, deletedAt: null });
+    await auditCalendarChange(db, actor, { name: body.name, version: row.version, change, diff });
+    await bumpMetadataVersion(db, actor.workspaceId);
+    return row;
+  });
+  deps.cache.invalidate(actor.workspaceId);
+  return saved;
+}
+
+/** Deletes a business calendar; its history stays, and saving it again restores it. */
+export async function deleteBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cache'>, actor: MetadataActor, name: string): Promise<void> {
+  await deps.em().transactional(async (trx) => {
+    const db = trx.getKysely() as Db;
+    const previous = await findDefinitionRow(db, actor.workspaceId, 'businessCalendar', name, { forUpdate: true });
+    if (!previous || previous.deletedAt) throw errors.notFound('Business calendar', name);
+    const row = await writeDefinitionRow(db, 'businessCalendar', { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    await auditCalendarChange(db, actor, { name, version: row.version, change: 'deleted' });
+    await bumpMetadataVersion(db, actor.workspaceId);
+  });
+  deps.cache.invalidate(actor.workspaceId);
+}
