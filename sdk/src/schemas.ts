@@ -3,6 +3,7 @@ import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
 import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
 import roleSchema from '../schemas/role.schema.json' with { type: 'json' };
 import sharingRuleSchema from '../schemas/sharing-rule.schema.json' with { type: 'json' };
+import workflowSchema from '../schemas/workflow.schema.json' with { type: 'json' };
 
 /** The object meta-schema (JSON Schema 2020-12) that every object definition must satisfy. */
 export const objectMetaSchema: Readonly<Record<string, unknown>> = objectSchema;
@@ -18,3 +19,6 @@ export const roleMetaSchema: Readonly<Record<string, unknown>> = roleSchema;
 
 /** Sharing rules: records matching a filter opened to a team or role. */
 export const sharingRuleMetaSchema: Readonly<Record<string, unknown>> = sharingRuleSchema;
+
+/** Workflows: trigger, conditions and ordered actions. */
+export const workflowMetaSchema: Readonly<Record<string, unknown>> = workflowSchema;

@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema } from '@daicho/sdk';
+import { filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from '@daicho/sdk';
 import type { InputProblem } from '../errors/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 
@@ -13,6 +13,7 @@ const metaSchemas = {
   permissionSet: permissionSetMetaSchema,
   role: roleMetaSchema,
   sharingRule: sharingRuleMetaSchema,
+  workflow: workflowMetaSchema,
 } as const;
 export type MetaSchemaKind = keyof typeof metaSchemas;
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import type { QueryCatalog, QueryObject } from '../query/index.ts';
 import { workspaceSchemaName } from '../storage/index.ts';
-import type { PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } from '@daicho/sdk';
+import type { PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { listAllDefinitionRows, METADATA_CHANNEL, readMetadataVersions, type StoredDefinition, type StoredObject } from './definitions.repository.ts';
 import { createQueryCatalog, objectToQuery } from './query-catalog.ts';
 
@@ -19,6 +19,8 @@ export interface WorkspaceMetadata {
   permissionSets: ReadonlyMap<string, StoredDefinition<PermissionSetDefinition>>;
   roles: ReadonlyMap<string, StoredDefinition<RoleDefinition>>;
   sharingRules: ReadonlyMap<string, StoredDefinition<SharingRuleDefinition>>;
+  /** Workflows by name, enabled or not (the automation domain matches them against changes). */
+  workflows: ReadonlyMap<string, StoredDefinition<WorkflowDefinition>>;
   queryObjects: ReadonlyMap<string, QueryObject>;
   catalog: QueryCatalog;
 }
@@ -53,6 +55,7 @@ export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promis
     permissionSets: new Map(all.permissionSet.map((row) => [row.name, row])),
     roles: new Map(all.role.map((row) => [row.name, row])),
     sharingRules: new Map(all.sharingRule.map((row) => [row.name, row])),
+    workflows: new Map(all.workflow.map((row) => [row.name, row])),
     queryObjects,
     catalog: createQueryCatalog(queryObjects.values(), workspaceId),
   };

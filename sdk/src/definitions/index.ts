@@ -7,3 +7,5 @@ export { filterLimits, filterOperators, filterVariableNames, relativeDateNames }
 export type * from './filter.ts';
 export { capabilities, objectActions } from './access-definitions.ts';
 export type * from './access-definitions.ts';
+export { workflowActionTypes, workflowRunStatuses, workflowTriggerTypes } from './workflow-definition.ts';
+export type * from './workflow-definition.ts';
