@@ -280,7 +280,9 @@ describe('durable execution', () => {
     });
     // Deliver the run's job twice more, as pg-boss would after a lost acknowledgement.
     await t.database.em().transactional(async (trx) => {
-      for (let i = 0; i < 2; i++) await t.automation.runsDeps.queue.enqueue(trx.getKysely(), { workspaceId: t.firstStart!.workspaceId, runId: run!.id });
+      const [row] = await trx.getConnection().execute<Array<{ workspace_id: string }>>('select workspace_id from daicho.workflow_run where id = ?', [run!.id]);
+      const db = trx.getKysely() as unknown as Parameters<typeof t.automation.runsDeps.queue.enqueue>[0];
+      for (let i = 0; i < 2; i++) await t.automation.runsDeps.queue.enqueue(db, { workspaceId: row!.workspace_id, runId: run!.id });
     });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(smtp.messages.filter((message) => message.to.includes('once@example.com'))).toHaveLength(1);
