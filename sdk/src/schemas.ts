@@ -4,6 +4,7 @@ import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
 import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
 import roleSchema from '../schemas/role.schema.json' with { type: 'json' };
 import sharingRuleSchema from '../schemas/sharing-rule.schema.json' with { type: 'json' };
+import workflowSchema from '../schemas/workflow.schema.json' with { type: 'json' };
 
 /** The object meta-schema (JSON Schema 2020-12) that every object definition must satisfy. */
 export const objectMetaSchema: Readonly<Record<string, unknown>> = objectSchema;
@@ -22,3 +23,6 @@ export const sharingRuleMetaSchema: Readonly<Record<string, unknown>> = sharingR
 
 /** Business-hours calendars: weekly hours, holidays, closures and open days in a time zone. */
 export const businessCalendarMetaSchema: Readonly<Record<string, unknown>> = businessCalendarSchema;
+
+/** Workflows: trigger, conditions and ordered actions. */
+export const workflowMetaSchema: Readonly<Record<string, unknown>> = workflowSchema;

@@ -2,6 +2,7 @@
 export { accessRoutes } from './access.routes.ts';
 export type { ApiDeps, RoleIpAllowList, RoleRequiresTotp } from './api-deps.ts';
 export { auditRoutes } from './audit.routes.ts';
+export { automationRoutes } from './automation.routes.ts';
 export type { AuditRoutesOptions } from './audit.routes.ts';
 export { authRoutes } from './auth.routes.ts';
 export { businessCalendarsRoutes } from './business-calendars.routes.ts';

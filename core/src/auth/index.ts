@@ -19,7 +19,7 @@ export type { PasswordPolicy, PasswordProblem } from './password-policy.ts';
 export { generatePassword, hashPassword, needsRehash, passwordHashParameters, storedHashParameters, verifyPassword } from './passwords.ts';
 export type { PasswordHashParameters } from './passwords.ts';
 export { isRoleName, ROLE_NAME_PATTERN } from './role-name.ts';
-export { constantTimeEqual, deriveKey, macOf } from './secret-box.ts';
+export { constantTimeEqual, deriveKey, macOf, openSecret, sealSecret } from './secret-box.ts';
 export { createSessionAuthenticator } from './session-cache.ts';
 export type { CreateSessionAuthenticatorOptions, SessionAuthenticator } from './session-cache.ts';
 export { API_TOKEN_PREFIX, authenticate, openSession, revokeSession, revokeUserSessions } from './sessions.service.ts';

@@ -60,6 +60,18 @@ export interface Config {
   apiTokenMaxDays: number;
   /** The non-superuser PostgreSQL role everything but migrations runs as. */
   databaseAppRole: string;
+  /** Outgoing mail server for workflow e-mail, as smtp://user:password@host:port (smtps:// for TLS). */
+  smtpUrl: string | undefined;
+  /** Sender address of workflow e-mail. */
+  mailFrom: string;
+  /** Attempts of a workflow step before its run goes to the dead-letter list. */
+  workflowMaxAttempts: number;
+  /** Delay before the first retry of a failed step, in seconds; doubles with each further attempt. */
+  workflowRetryDelaySeconds: number;
+  /** How deep workflows may trigger each other (a run caused by a run's change is one deeper). */
+  workflowMaxDepth: number;
+  /** How often each node reads the change feed for workflow triggers, in ms. */
+  workflowDispatchIntervalMs: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -399,5 +411,58 @@ export const configVariables: readonly ConfigVariable[] = [
       if (raw === undefined || raw === '') return ok('daicho_app');
       return /^[a-z_][a-z0-9_]{0,62}$/.test(raw) ? ok(raw) : bad('a lower-case PostgreSQL role name (letters, digits, _)');
     },
+  },
+  {
+    env: 'DAICHO_SMTP_URL',
+    key: 'smtpUrl',
+    description: 'Outgoing mail server for workflow e-mail, as smtp://user:password@host:port (smtps:// for implicit TLS). When unset, e-mail steps fail and their runs go to the dead-letter list.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok(undefined);
+      try {
+        const url = new URL(raw);
+        return url.protocol === 'smtp:' || url.protocol === 'smtps:' ? ok(raw) : bad('an smtp:// or smtps:// URL');
+      } catch {
+        return bad('an smtp:// or smtps:// URL');
+      }
+    },
+  },
+  {
+    env: 'DAICHO_MAIL_FROM',
+    key: 'mailFrom',
+    description: 'Sender address of workflow e-mail.',
+    defaultText: 'daicho@localhost',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok('daicho@localhost');
+      return /^[^\s@<>]+@[^\s@<>]+$/.test(raw) ? ok(raw) : bad('an e-mail address');
+    },
+  },
+  {
+    env: 'DAICHO_WORKFLOW_MAX_ATTEMPTS',
+    key: 'workflowMaxAttempts',
+    description: 'Attempts of a workflow step before its run goes to the dead-letter list.',
+    defaultText: '5',
+    parse: integer(1, 50, 5),
+  },
+  {
+    env: 'DAICHO_WORKFLOW_RETRY_DELAY',
+    key: 'workflowRetryDelaySeconds',
+    description: 'Seconds before the first retry of a failed workflow step; each further retry waits about twice as long.',
+    defaultText: '10',
+    parse: integer(1, 3600, 10),
+  },
+  {
+    env: 'DAICHO_WORKFLOW_MAX_DEPTH',
+    key: 'workflowMaxDepth',
+    description: 'How deep workflows may trigger each other: a run started by a change that a run made is one level deeper; beyond this depth the run is skipped (a loop guard).',
+    defaultText: '5',
+    parse: integer(0, 50, 5),
+  },
+  {
+    env: 'DAICHO_WORKFLOW_DISPATCH_INTERVAL',
+    key: 'workflowDispatchIntervalMs',
+    description: 'How often each node reads the change feed (the sealed audit trail) for workflow triggers, in milliseconds.',
+    defaultText: '1000',
+    parse: integer(50, 60000, 1000),
   },
 ];

@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema } from '@daicho/sdk';
+import { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from '@daicho/sdk';
 import type { InputProblem } from '../errors/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 
@@ -14,6 +14,7 @@ const metaSchemas = {
   role: roleMetaSchema,
   sharingRule: sharingRuleMetaSchema,
   businessCalendar: businessCalendarMetaSchema,
+  workflow: workflowMetaSchema,
 } as const;
 export type MetaSchemaKind = keyof typeof metaSchemas;
 

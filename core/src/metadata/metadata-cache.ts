@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import type { QueryCatalog, QueryObject } from '../query/index.ts';
 import { workspaceSchemaName } from '../storage/index.ts';
-import type { BusinessCalendarDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } from '@daicho/sdk';
+import type { BusinessCalendarDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { listAllDefinitionRows, METADATA_CHANNEL, readMetadataVersions, type StoredDefinition, type StoredObject } from './definitions.repository.ts';
 import { createQueryCatalog, objectToQuery } from './query-catalog.ts';
 
@@ -21,6 +21,8 @@ export interface WorkspaceMetadata {
   sharingRules: ReadonlyMap<string, StoredDefinition<SharingRuleDefinition>>;
   /** Business-hours calendars by name (compile one with the calendars domain's compileCalendar). */
   businessCalendars: ReadonlyMap<string, StoredDefinition<BusinessCalendarDefinition>>;
+  /** Workflows by name, enabled or not (the automation domain matches them against changes). */
+  workflows: ReadonlyMap<string, StoredDefinition<WorkflowDefinition>>;
   queryObjects: ReadonlyMap<string, QueryObject>;
   catalog: QueryCatalog;
 }
@@ -56,6 +58,7 @@ export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promis
     roles: new Map(all.role.map((row) => [row.name, row])),
     sharingRules: new Map(all.sharingRule.map((row) => [row.name, row])),
     businessCalendars: new Map(all.businessCalendar.map((row) => [row.name, row])),
+    workflows: new Map(all.workflow.map((row) => [row.name, row])),
     queryObjects,
     catalog: createQueryCatalog(queryObjects.values(), workspaceId),
   };

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
 import {
-  accessLogFields, accessRoutes, auditRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
+  accessLogFields, accessRoutes, auditRoutes, automationRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
   workspaceSecurityRoutes, type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
 } from '../api/index.ts';
 import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
+import { startAutomation, type Automation } from '../automation/index.ts';
 import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
@@ -32,6 +33,8 @@ export interface BootedDaicho {
   auth: AuthSettings;
   /** Seals audit events into their workspace's hash chain, every second. */
   auditSealer: AuditSealer;
+  /** Workflows: the action registry, the change-feed dispatcher, the run workers. */
+  automation: Automation;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export interface BootOptions {
 export async function bootDaicho(config: Config, logger: Logger, options: BootOptions = {}): Promise<BootedDaicho> {
   let embedded: EmbeddedPostgres | undefined;
   let database: Database | undefined;
+  let automation: Automation | undefined;
   try {
     if (config.databaseUrl === undefined) {
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
@@ -82,6 +86,19 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
     await metadata.startListening(db.clientConfig('daicho-metadata-listener'));
+    automation = await startAutomation({
+      em: () => db.em(),
+      metadata,
+      logger,
+      clientConfig: db.clientConfig('daicho-jobs'),
+      secretKey: auth.secretKey,
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      maxAttempts: config.workflowMaxAttempts,
+      retryDelaySeconds: config.workflowRetryDelaySeconds,
+      maxDepth: config.workflowMaxDepth,
+      dispatchIntervalMs: config.workflowDispatchIntervalMs,
+    });
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
@@ -115,6 +132,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         referenceRoutes(),
         recordsRoutes(apiDeps),
         auditRoutes(apiDeps),
+        automationRoutes(apiDeps, automation),
       ],
       staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
       accessLogFields,
@@ -125,6 +143,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       logger.warn({ adminUiDir: config.adminUiDir }, 'the admin UI is not built; run `pnpm start` (which builds it) to serve it');
     }
     const stopEmbedded = embedded;
+    const runningAutomation = automation;
     return {
       config,
       logger,
@@ -135,7 +154,9 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       metadata,
       auth,
       auditSealer,
+      automation: runningAutomation,
       async shutdown() {
+        await runningAutomation.stop();
         await auditSealer.stop();
         await metadata.stop();
         await db.close();
@@ -143,6 +164,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       },
     };
   } catch (error) {
+    await automation?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw error;

@@ -8,3 +8,5 @@ export type { TestPostgresServer } from './test-postgres.ts';
 export { startTestDaicho } from './test-server.ts';
 export type { ApiRequestOptions, ApiResponse, CreateUserSessionOptions, StartTestDaichoOptions, TestApi, TestDaicho } from './test-server.ts';
 export { createSqlCompiler } from './sql-compiler.ts';
+export { startTestSmtpServer } from './test-smtp-server.ts';
+export type { ReceivedMail, TestSmtpServer } from './test-smtp-server.ts';

@@ -5,6 +5,7 @@ import { Sessions } from './m0003-sessions.ts';
 import { AuditTrail } from './m0004-audit-trail.ts';
 import { Access } from './m0005-access.ts';
 import { Authentication } from './m0006-authentication.ts';
+import { Automation } from './m0007-automation.ts';
 
 /**
  * The platform migrations, in order. Listed here rather than discovered by a file glob so that
@@ -18,4 +19,5 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0004-audit-trail', class: AuditTrail },
   { name: '0005-access', class: Access },
   { name: '0006-authentication', class: Authentication },
+  { name: '0007-automation', class: Automation },
 ];

@@ -1,0 +1,91 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { deriveKey, openSecret, sealSecret } from '../auth/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { MetadataCache } from '../metadata/index.ts';
+import { createActionRegistry, type ActionRegistry } from './action-registry.ts';
+import { registerBuiltInActions } from './built-in-actions.ts';
+import { createChangeFeedDispatcher } from './change-feed-dispatcher.ts';
+import { createMailer } from './mailer.ts';
+import { createRunExecutor } from './run-executor.ts';
+import { startRunQueue, type RunQueue } from './run-queue.ts';
+import type { WorkflowDeps } from './workflow-definitions.service.ts';
+import type { RunsDeps } from './workflow-runs.service.ts';
+import { createWorkflowScheduler } from './workflow-scheduler.ts';
+
+export interface StartAutomationOptions {
+  em: () => EntityManager;
+  metadata: MetadataCache;
+  logger: Logger;
+  /** Connection settings acting as the application role (pg-boss's pool). */
+  clientConfig: pg.ClientConfig;
+  /** The installation's secret key: webhook secrets are sealed with a key derived from it. */
+  secretKey: Buffer;
+  smtpUrl?: string | undefined;
+  mailFrom: string;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  maxDepth: number;
+  dispatchIntervalMs: number;
+}
+
+/** Workflows at work on this node: the action registry, the queue, the dispatcher, the scheduler and the workers. */
+export interface Automation {
+  /** The extension point for action types. */
+  registry: ActionRegistry;
+  workflowDeps: WorkflowDeps;
+  runsDeps: RunsDeps;
+  /** One round of the change-feed dispatcher and the scheduler (what the timer runs). */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts automation on this node (decision 0009): pg-boss in its own schema, the run workers,
+ * and a timer that reads the change feed and fires due schedules. Every node may run it.
+ */
+export async function startAutomation(options: StartAutomationOptions): Promise<Automation> {
+  const registry = createActionRegistry();
+  registerBuiltInActions(registry);
+  const queue: RunQueue = await startRunQueue({ clientConfig: options.clientConfig, logger: options.logger });
+  const mailer = options.smtpUrl ? createMailer({ url: options.smtpUrl, from: options.mailFrom }) : undefined;
+  const key = deriveKey(options.secretKey, 'workflow-secret');
+  const context = (workspaceId: string, workflowName: string) => `${workspaceId}:${workflowName}`;
+  const executor = createRunExecutor({
+    em: options.em, metadata: options.metadata, logger: options.logger, registry, queue, mailer,
+    openSecret: (workspaceId, workflowName, sealed) => openSecret(key, sealed, context(workspaceId, workflowName))?.toString('utf8'),
+    maxAttempts: options.maxAttempts, retryDelaySeconds: options.retryDelaySeconds,
+  });
+  await queue.work((job) => executor.execute(job));
+  const dispatcher = createChangeFeedDispatcher({ em: options.em, metadata: options.metadata, logger: options.logger, queue, maxDepth: options.maxDepth });
+  const scheduler = createWorkflowScheduler({ em: options.em, metadata: options.metadata, logger: options.logger, queue });
+  const tick = async () => {
+    await dispatcher.dispatchPending();
+    await scheduler.fireDue();
+  };
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = tick()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'workflow dispatch failed; retrying next round'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, options.dispatchIntervalMs);
+  timer.unref();
+  return {
+    registry,
+    workflowDeps: {
+      em: options.em, metadata: options.metadata, registry,
+      sealSecret: (workspaceId, workflowName, secret) => sealSecret(key, Buffer.from(secret, 'utf8'), context(workspaceId, workflowName)),
+    },
+    runsDeps: { em: options.em, metadata: options.metadata, logger: options.logger, queue, registry },
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await queue.stop();
+      mailer?.close();
+    },
+  };
+}

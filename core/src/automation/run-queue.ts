@@ -1,0 +1,66 @@
+import { PgBoss } from 'pg-boss';
+import type pg from 'pg';
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Logger } from '../log/index.ts';
+
+type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** pg-boss's schema in the platform database. */
+export const JOBS_SCHEMA = 'daicho_jobs';
+/** The queue whose jobs say "advance this run". */
+export const RUN_QUEUE = 'workflow-run';
+
+export interface RunJob {
+  workspaceId: string;
+  runId: string;
+}
+
+/** The durable queue of run jobs (pg-boss, in the platform database). */
+export interface RunQueue {
+  /** Enqueues a run job in the caller's transaction: it exists if and only if the transaction commits. */
+  enqueue(db: Db, job: RunJob, options?: { startAfter?: Date }): Promise<void>;
+  work(handler: (job: RunJob) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** pg-boss statements run on a Kysely connection or transaction of ours. */
+function kyselyExecutor(db: Db) {
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await db.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
+  };
+}
+
+/**
+ * Starts pg-boss on connections that act as the application role, so that it creates and owns
+ * its schema (like workspace schemas, decision 0008) and the running platform can use it.
+ */
+export async function startRunQueue(options: { clientConfig: pg.ClientConfig; logger: Logger; concurrency?: number; pollingIntervalSeconds?: number }): Promise<RunQueue> {
+  const config = options.clientConfig;
+  const boss = new PgBoss({
+    ...(config.connectionString ? { connectionString: config.connectionString } : {}),
+    ...(typeof config.options === 'string' ? { options: config.options } : {}),
+    application_name: 'daicho-jobs',
+    schema: JOBS_SCHEMA,
+    max: 4,
+  });
+  boss.on('error', (error: unknown) => options.logger.warn({ err: error }, 'the job queue reported an error'));
+  await boss.start();
+  // Retries are the runs' own (per step, with backoff, dead letter after the last attempt);
+  // pg-boss retries only jobs whose worker died (expired) or threw unexpectedly.
+  await boss.createQueue(RUN_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 });
+  let workerId: string | undefined;
+  return {
+    async enqueue(db, job, enqueueOptions = {}) {
+      await boss.send(RUN_QUEUE, job, { db: kyselyExecutor(db), ...(enqueueOptions.startAfter ? { startAfter: enqueueOptions.startAfter } : {}) });
+    },
+    async work(handler) {
+      workerId = await boss.work<RunJob>(RUN_QUEUE, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, localConcurrency: options.concurrency ?? 4, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data);
+      });
+    },
+    async stop() {
+      if (workerId) await boss.offWork(RUN_QUEUE, { id: workerId, wait: true }).catch(() => undefined);
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    },
+  };
+}
