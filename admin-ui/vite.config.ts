@@ -5,13 +5,13 @@ import { defineConfig } from 'vite';
 const apiTarget = 'http://127.0.0.1:4600';
 
 /**
- * Long-lived vendor code gets its own chunks, so an app change does not invalidate them and no
- * chunk grows past Vite's 500 kB warning. The higher priority wins when a module matches several.
+ * Long-lived vendor code gets its own chunks, so an app change does not invalidate them. Only
+ * what every page needs is grouped: the rest of the libraries follow the dynamic imports of the
+ * routes, so a page's own components (tables, pickers, the form library) load with that page.
+ * The higher priority wins when a module matches several.
  */
 const vendorChunks = [
   { name: 'react', priority: 3, test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-  { name: 'antd', priority: 2, test: /[\\/]node_modules[\\/](antd|@ant-design|@rc-component|rc-[^\\/]+|@emotion|stylis)[\\/]/ },
-  { name: 'vendor', priority: 1, test: /[\\/]node_modules[\\/]/ },
 ];
 
 export default defineConfig({

@@ -1,0 +1,33 @@
+import type { RouteObject } from 'react-router';
+import { RequireSession, SignInPage } from './session/index.ts';
+import { AppShell } from './shell/index.ts';
+import { StatusPage } from './status/index.ts';
+import { HomePage, WorkspaceShell } from './workspace/index.ts';
+
+/**
+ * Every page of the app. Sign-in and the server status are public; the workspace needs a session.
+ * The list and record pages are loaded on demand, so the first load stays small (the record
+ * page brings react-jsonschema-form).
+ */
+export const routes: RouteObject[] = [
+  {
+    element: <AppShell />,
+    children: [
+      { path: '/sign-in', element: <SignInPage /> },
+      { path: '/status', element: <StatusPage /> },
+    ],
+  },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <WorkspaceShell />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'o/:object', lazy: async () => ({ Component: (await import('./workspace/list/index.ts')).ListPage }) },
+      { path: 'o/:object/:id', lazy: async () => ({ Component: (await import('./workspace/record/index.ts')).RecordPage }) },
+    ],
+  },
+];
