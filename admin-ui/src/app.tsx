@@ -10,7 +10,6 @@ import { I18nextProvider } from 'react-i18next';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { useLanguage, type Language } from './i18n/index.ts';
 import { routes } from './routes.tsx';
-import { SessionSync } from './session/index.ts';
 
 const antdLocales: Record<Language, NonNullable<ConfigProviderProps['locale']>> = { ja: jaJP, en: enUS };
 
@@ -32,7 +31,6 @@ export function App({ i18n, queryClient }: AppProps) {
       <QueryClientProvider client={queryClient}>
         <LocalizedConfigProvider>
           <AntApp>
-            <SessionSync />
             <RouterProvider router={router} />
           </AntApp>
         </LocalizedConfigProvider>

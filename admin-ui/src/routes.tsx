@@ -1,5 +1,6 @@
+import { Flex, Spin } from 'antd';
 import type { RouteObject } from 'react-router';
-import { RequireSession, SignInPage } from './session/index.ts';
+import { RequireSession, SessionSync, SignInPage } from './session/index.ts';
 import { AppShell } from './shell/index.ts';
 import { StatusPage } from './status/index.ts';
 import { HomePage, WorkspaceShell } from './workspace/index.ts';
@@ -21,8 +22,15 @@ export const routes: RouteObject[] = [
     path: '/',
     element: (
       <RequireSession>
+        <SessionSync />
         <WorkspaceShell />
       </RequireSession>
+    ),
+    // Shown while the first page's code loads.
+    hydrateFallbackElement: (
+      <Flex justify="center" style={{ padding: 48 }}>
+        <Spin />
+      </Flex>
     ),
     children: [
       { index: true, element: <HomePage /> },

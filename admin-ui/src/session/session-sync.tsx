@@ -17,8 +17,10 @@ export function SessionSync() {
   useEffect(
     () =>
       onUnauthenticated(() => {
+        const wasSignedIn = queryClient.getQueryData(sessionQueryKey) != null;
         queryClient.setQueryData(sessionQueryKey, null);
-        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
+        // What the ended session could see goes with it; public pages (status) keep their data.
+        if (wasSignedIn) queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] && query.queryKey[0] !== 'health' });
       }),
     [queryClient],
   );

@@ -38,7 +38,6 @@ export function ConflictDialog({ definition, mine, current, context, busy, onRel
       title={t('conflict.title')}
       onCancel={onCancel}
       width={640}
-      data-testid="conflict-dialog"
       footer={[
         <Button key="reload" onClick={onReload} data-testid="conflict-reload">
           {t('conflict.reload')}
@@ -48,6 +47,7 @@ export function ConflictDialog({ definition, mine, current, context, busy, onRel
         </Button>,
       ]}
     >
+      <div data-testid="conflict-dialog">
       <Alert type="warning" showIcon title={t('errors.PRECONDITION_FAILED')} style={{ marginBottom: 16 }} />
       <Table
         size="small"
@@ -60,6 +60,7 @@ export function ConflictDialog({ definition, mine, current, context, busy, onRel
           { key: 'theirs', dataIndex: 'theirs', title: t('conflict.theirs'), render: (text: string) => <span data-testid="conflict-theirs">{text}</span> },
         ]}
       />
+      </div>
     </Modal>
   );
 }

@@ -2,7 +2,6 @@ import { EditOutlined } from '@ant-design/icons';
 import type { ObjectDefinition } from '@daicho/sdk';
 import Form from '@rjsf/antd';
 import type { ErrorSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App as AntApp, Breadcrumb, Button, Card, Descriptions, Flex, Result, Typography } from 'antd';
 import { useMemo, useState } from 'react';
@@ -15,6 +14,7 @@ import { formatValue } from '../format-value.ts';
 import { labelOf } from '../labels.ts';
 import { fieldAccessOf, may, useWorkspaceMeta } from '../use-workspace-meta.ts';
 import { ConflictDialog } from './conflict-dialog.tsx';
+import { formValidator } from './form-validator.ts';
 import { buildRecordForm, changedValues, problemsOf, toErrorSchema, toFormData } from './record-schema.ts';
 
 /** A record: `/o/:object/:id` to view and edit, `/o/:object/new` to create. */
@@ -151,7 +151,7 @@ function RecordEditor({ definition, existing }: { definition: ObjectDefinition; 
             schema={form.schema}
             uiSchema={form.uiSchema}
             formData={data}
-            validator={validator}
+            validator={formValidator}
             noValidate
             noHtml5Validate
             showErrorList={false}

@@ -12,6 +12,8 @@ export interface RecordForm {
   uiSchema: UiSchema;
   /** Fields the user may change, in form order. */
   editable: string[];
+  /** Currency fields: an amount-less value (only the preselected code) counts as blank. */
+  currencyFields: string[];
 }
 
 /** Types the form can show; the rest (attachments, JSON) wait for widgets of their own. */
@@ -30,6 +32,7 @@ export function buildRecordForm(definition: ObjectDefinition, access: ObjectAcce
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
   const required: string[] = [];
   const editable: string[] = [];
+  const currencyFields: string[] = [];
   for (const field of definition.fields) {
     if (!formTypes.has(field.type)) continue;
     const fieldAccess = fieldAccessOf(field, access);
@@ -39,6 +42,9 @@ export function buildRecordForm(definition: ObjectDefinition, access: ObjectAcce
     const help = field.help === undefined ? undefined : labelOf(field.help, language, '');
     if (fieldAccess === 'read') schema.readOnly = true;
     else editable.push(field.name);
+    if (field.type === 'currency') currencyFields.push(field.name);
+    // A new record starts from the definition's defaults, except the platform's own (today, now).
+    if (isNew && 'default' in field && field.default !== undefined && field.default !== 'today' && field.default !== 'now') schema.default = field.default as RJSFSchema['default'];
     if (field.required === true && fieldAccess === 'edit') required.push(field.name);
     properties[field.name] = schema;
     const ui: UiSchema = {};
@@ -46,7 +52,7 @@ export function buildRecordForm(definition: ObjectDefinition, access: ObjectAcce
     if (help) ui['ui:help'] = help;
     if (Object.keys(ui).length > 0) uiSchema[field.name] = ui;
   }
-  return { schema: { type: 'object', properties, required }, uiSchema, editable };
+  return { schema: { type: 'object', properties, required }, uiSchema, editable, currencyFields };
 }
 
 function schemaOf(field: FieldDefinition, language: Language, t: TFunction): RJSFSchema {
@@ -143,7 +149,9 @@ function isBlank(value: unknown): boolean {
 export function changedValues(form: RecordForm, data: Record<string, unknown>, original: Partial<RecordData> | undefined): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const name of form.editable) {
-    const next = isBlank(data[name]) ? null : data[name];
+    const value = data[name];
+    const amountless = form.currencyFields.includes(name) && typeof value === 'object' && value !== null && (value as { amount?: unknown }).amount === undefined;
+    const next = amountless || isBlank(value) ? null : value;
     if (original === undefined) {
       if (next !== null) changes[name] = next;
       continue;
