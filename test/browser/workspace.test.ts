@@ -200,6 +200,13 @@ describe('the workspace: sign-in, lists and records', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'workspace-phone-list');
+    // The navigation folds away on a phone and opens from the header.
+    expect(await page.getByTestId('object-nav').isVisible()).toBe(false);
+    await page.getByTestId('nav-toggle').click();
+    await expect.poll(() => page.getByTestId('object-nav').isVisible()).toBe(true);
+    await screenshot(page, 'workspace-phone-navigation');
+    await page.getByTestId('object-nav').getByRole('link', { name: 'Deal' }).click();
+    await expect.poll(() => page.getByTestId('object-nav').isVisible()).toBe(false);
     await page.getByTestId('record-table').locator('tbody a').first().click();
     await expect.poll(() => page.getByTestId('record-view').isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

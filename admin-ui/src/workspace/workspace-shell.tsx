@@ -1,5 +1,6 @@
+import { MenuOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Flex, Layout, Menu, Spin, Typography } from 'antd';
+import { Alert, Button, Flex, Layout, Menu, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
@@ -46,9 +47,21 @@ export function WorkspaceShell() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ paddingInline: 16 }}>
         <Flex align="center" justify="space-between" gap="small" style={{ height: '100%' }}>
-          <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
-            <Link to="/" style={{ color: 'inherit' }}>{t('app.title')}</Link>
-          </Typography.Title>
+          <Flex align="center" gap="small">
+            {narrow && (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t('nav.objects')}
+                aria-expanded={!collapsed}
+                onClick={() => setCollapsed((value) => !value)}
+                data-testid="nav-toggle"
+              />
+            )}
+            <Typography.Title level={1} style={{ margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
+              <Link to="/" style={{ color: 'inherit' }}>{t('app.title')}</Link>
+            </Typography.Title>
+          </Flex>
           <Flex align="center" gap="small">
             <LanguageSwitch onChanged={saveLanguage} />
             <UserMenu />
@@ -59,13 +72,11 @@ export function WorkspaceShell() {
         <Layout.Sider
           breakpoint="md"
           collapsedWidth={0}
-          collapsible
           collapsed={collapsed}
-          onCollapse={setCollapsed}
+          trigger={null}
           onBreakpoint={(broken) => { setNarrow(broken); setCollapsed(broken); }}
           theme="light"
           width={220}
-          zeroWidthTriggerStyle={{ top: 8 }}
           style={narrow && !collapsed ? { position: 'absolute', zIndex: 20, height: '100%', boxShadow: '2px 0 8px rgba(0,0,0,.15)' } : undefined}
         >
           <nav aria-label={t('nav.objects')} data-testid="object-nav">

@@ -38,7 +38,8 @@ export function buildRecordForm(definition: ObjectDefinition, access: ObjectAcce
     const fieldAccess = fieldAccessOf(field, access);
     if (fieldAccess === 'none') continue;
     if (isNew && fieldAccess === 'read') continue;
-    const schema: RJSFSchema = { ...schemaOf(field, language, t), title: labelOf(field.labels, language, field.name) };
+    const label = labelOf(field.labels, language, field.name);
+    const schema: RJSFSchema = { ...schemaOf(field, label, language, t), title: label };
     const help = field.help === undefined ? undefined : labelOf(field.help, language, '');
     if (fieldAccess === 'read') schema.readOnly = true;
     else editable.push(field.name);
@@ -49,13 +50,15 @@ export function buildRecordForm(definition: ObjectDefinition, access: ObjectAcce
     properties[field.name] = schema;
     const ui: UiSchema = {};
     if (field.type === 'longText' || field.type === 'richText') ui['ui:widget'] = 'textarea';
+    // Money is one value: its amount carries the field's label, the code sits beside it.
+    if (field.type === 'currency') ui['ui:label'] = false;
     if (help) ui['ui:help'] = help;
     if (Object.keys(ui).length > 0) uiSchema[field.name] = ui;
   }
   return { schema: { type: 'object', properties, required }, uiSchema, editable, currencyFields };
 }
 
-function schemaOf(field: FieldDefinition, language: Language, t: TFunction): RJSFSchema {
+function schemaOf(field: FieldDefinition, label: string, language: Language, t: TFunction): RJSFSchema {
   switch (field.type) {
     case 'text':
     case 'longText':
@@ -81,7 +84,7 @@ function schemaOf(field: FieldDefinition, language: Language, t: TFunction): RJS
       return {
         type: 'object',
         properties: {
-          amount: { type: 'number', title: t('record.amount') },
+          amount: { type: 'number', title: label },
           currency: { type: 'string', title: t('record.currency'), enum: codes, default: field.defaultCurrency ?? codes[0] },
         },
       };
