@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startTestDaicho, type TestDaicho } from '@daicho/core/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { totpFor } from '../support/auth.ts';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { accountObject, dealObject } from '../support/crm-objects.ts';
 
@@ -233,5 +234,38 @@ describe('the workspace: sign-in, lists and records', () => {
     await screenshot(page, 'workspace-sign-in');
     const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
     expect(me).toBe(401);
+  });
+
+  it('asks for the one-time code of a user with two-step verification', async () => {
+    const person = await daicho.createUserSession({ roleName: 'sales', email: 'taro@example.com' });
+    expect((await daicho.api.patch(`/api/v1/users/${person.userId}`, { locale: 'en' })).status).toBe(200);
+    const enrol = await daicho.api.post('/api/v1/auth/totp/enrol', { password: person.password }, { token: person.token });
+    expect(enrol.status).toBe(200);
+    const secret = enrol.body.secret as string;
+    expect((await daicho.api.post('/api/v1/auth/totp/confirm', { code: totpFor(secret) }, { token: person.token })).status).toBe(200);
+
+    const other = await launchBrowser({ locale: 'en-US' });
+    try {
+      const page = await other.context.newPage();
+      await page.goto(`${daicho.baseUrl}/o/deal`);
+      await page.waitForURL(/\/sign-in\?next=/);
+      await page.getByLabel('Workspace').fill('demo');
+      await page.getByLabel('E-mail').fill(person.email);
+      await page.getByLabel('Password').fill(person.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByLabel('Code').waitFor();
+      // A wrong code is refused in the user's language; the code of the next 30-second step is accepted.
+      await page.getByLabel('Code').fill('000000');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect.poll(() => page.getByTestId('sign-in-error').textContent()).toContain('The one-time code is not correct');
+      // After a failed attempt the account waits a little before the next (429 until then).
+      await page.waitForTimeout(2_500);
+      await page.getByLabel('Code').fill(totpFor(secret, Date.now() + 30_000));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.waitForURL((url) => url.pathname === '/o/deal');
+      await expect.poll(() => page.getByTestId('list-title').textContent()).toBe('Deal');
+    } finally {
+      await other.close();
+    }
   });
 });
