@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import 'antd/dist/reset.css';
+import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';

@@ -15,7 +15,7 @@ describe('the served admin UI', () => {
     await daicho?.close();
   });
 
-  it('shows the server health and version in English and in Japanese, with no console errors', async () => {
+  it('shows the server health on the public status page and version in English and in Japanese, with no console errors', async () => {
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -23,7 +23,7 @@ describe('the served admin UI', () => {
     });
     page.on('pageerror', (error) => problems.push(error.message));
 
-    await page.goto(daicho.baseUrl);
+    await page.goto(`${daicho.baseUrl}/status`);
     const status = page.getByTestId('server-status');
     await expect.poll(() => status.textContent()).toBe('Running');
     expect(await page.getByTestId('server-version').textContent()).toContain('0.1.0');

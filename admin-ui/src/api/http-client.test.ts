@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, errorMessageKey } from './api-error.ts';
-import { requestJson } from './http-client.ts';
+import { onUnauthenticated, requestJson, sendJson, setCsrfToken } from './http-client.ts';
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
@@ -80,5 +80,35 @@ describe('requestJson', () => {
 
   it('describes anything that is not an ApiError as UNKNOWN_ERROR', () => {
     expect(errorMessageKey(new Error('boom'))).toBe('errors.UNKNOWN_ERROR');
+  });
+
+  it('sends the session\'s CSRF token on changes only', async () => {
+    const fetchMock = vi.fn(async () => jsonResponse(200, {}));
+    vi.stubGlobal('fetch', fetchMock);
+    setCsrfToken('csrf-1');
+    try {
+      await requestJson('/api/v1/auth/me');
+      await sendJson('/api/v1/records/deal', 'POST', { title: 'A' });
+    } finally {
+      setCsrfToken(undefined);
+    }
+    const headersOf = (call: number) => new Headers((fetchMock.mock.calls[call] as unknown as [string, RequestInit])[1].headers);
+    expect(headersOf(0).get('X-CSRF-Token')).toBeNull();
+    expect(headersOf(1).get('X-CSRF-Token')).toBe('csrf-1');
+    expect(headersOf(1).get('Content-Type')).toBe('application/json');
+  });
+
+  it('tells listeners when the session ended (401), but not for a failed sign-in', async () => {
+    vi.stubGlobal('fetch', async () => jsonResponse(401, { error: { code: 'UNAUTHENTICATED', message: 'no' } }));
+    const listener = vi.fn();
+    const stop = onUnauthenticated(listener);
+    try {
+      await failure(requestJson('/api/v1/records/deal'));
+      expect(listener).toHaveBeenCalledTimes(1);
+      await failure(sendJson('/api/v1/auth/login', 'POST', {}));
+      expect(listener).toHaveBeenCalledTimes(1);
+    } finally {
+      stop();
+    }
   });
 });

@@ -11,8 +11,48 @@ import { ApiError } from './api-error.ts';
  * const report = await requestJson('/healthz');
  */
 export async function requestJson(path: string, init: RequestInit = {}): Promise<unknown> {
+  return (await requestWithHeaders(path, init)).body;
+}
+
+/** A parsed answer with its headers (for `ETag`). */
+export interface JsonAnswer {
+  body: unknown;
+  headers: Headers;
+}
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+let csrfToken: string | undefined;
+const unauthenticatedListeners = new Set<() => void>();
+
+/**
+ * Remembers the CSRF token of the cookie session (from sign-in or `GET /api/v1/auth/me`); every
+ * later POST, PUT, PATCH and DELETE carries it in `X-CSRF-Token`. `undefined` forgets it.
+ */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+/**
+ * Calls `listener` whenever an API call answers `401`: the session ended (expired, signed out
+ * elsewhere). Returns the function that removes the listener.
+ */
+export function onUnauthenticated(listener: () => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
+
+/** Sends `body` as JSON with {@link requestWithHeaders}. */
+export function sendJson(path: string, method: string, body: unknown, init: RequestInit = {}): Promise<JsonAnswer> {
+  const headers = new Headers(init.headers);
+  headers.set('Content-Type', 'application/json');
+  return requestWithHeaders(path, { ...init, method, headers, body: JSON.stringify(body) });
+}
+
+/** Like {@link requestJson}, but also returns the response headers. */
+export async function requestWithHeaders(path: string, init: RequestInit = {}): Promise<JsonAnswer> {
   const headers = new Headers(init.headers);
   headers.set('Accept', 'application/json');
+  if (csrfToken !== undefined && unsafeMethods.has((init.method ?? 'GET').toUpperCase())) headers.set('X-CSRF-Token', csrfToken);
   let response: Response;
   try {
     response = await fetch(path, { ...init, headers });
@@ -20,10 +60,15 @@ export async function requestJson(path: string, init: RequestInit = {}): Promise
     if (init.signal?.aborted === true) throw error;
     throw new ApiError({ code: 'NETWORK_ERROR', message: `No answer from ${path}`, cause: error });
   }
-  if (!response.ok) throw await readApiError(response, path);
-  if (response.status === 204) return undefined;
+  if (!response.ok) {
+    const error = await readApiError(response, path);
+    // A failed sign-in is an answer to show on the sign-in page, not an ended session.
+    if (response.status === 401 && !path.startsWith('/api/v1/auth/login')) for (const listener of unauthenticatedListeners) listener();
+    throw error;
+  }
+  if (response.status === 204) return { body: undefined, headers: response.headers };
   try {
-    return await response.json();
+    return { body: await response.json(), headers: response.headers };
   } catch (error) {
     throw new ApiError({
       code: 'UNEXPECTED_RESPONSE',

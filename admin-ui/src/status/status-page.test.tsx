@@ -21,6 +21,7 @@ describe('status page', () => {
   beforeEach(() => {
     localStorage.clear();
     document.documentElement.lang = '';
+    window.history.pushState(null, '', '/status');
   });
 
   afterEach(() => {
