@@ -307,6 +307,19 @@ describe('record access', () => {
     expect(Object.keys(response.body.objects).sort()).toEqual(['lead', 'memo', 'office']);
   });
 
+  it('describes computed and read-only fields as read, whoever asks', async () => {
+    await daicho.api.post('/api/v1/meta/objects', {
+      name: 'calc', labels: { en: 'Calc' },
+      fields: [
+        { name: 'base', type: 'integer', labels: { en: 'Base' } },
+        { name: 'doubled', type: 'formula', returnType: 'number', expression: 'base * 2', labels: { en: 'Doubled' } },
+        { name: 'frozen', type: 'text', readOnly: true, labels: { en: 'Frozen' } },
+      ],
+    });
+    const response = await daicho.api.get('/api/v1/auth/me/access');
+    expect(response.body.objects.calc.fields).toEqual({ base: 'edit', doubled: 'read', frozen: 'read' });
+  });
+
   it('applies a role change from the next request of a signed-in user', async () => {
     const demoted = await daicho.createUserSession({ email: 'demoted@example.com' });
     await daicho.api.patch(`/api/v1/users/${demoted.userId}`, { roleName: 'rep' });

@@ -101,7 +101,12 @@ export class AccessPolicy implements RecordAccess {
       if (!this.allows(objectName, 'read')) continue;
       objects[objectName] = {
         actions: (['create', 'read', 'update', 'delete', 'export'] as const).filter((action) => this.allows(objectName, action)),
-        fields: Object.fromEntries(stored.body.fields.map((field) => [field.name, this.fieldAccess(objectName, field.name)])),
+        // Computed and read-only fields are never edited by anyone: at most read.
+        fields: Object.fromEntries(stored.body.fields.map((field) => {
+          const access = this.fieldAccess(objectName, field.name);
+          const neverEdited = field.readOnly || field.type === 'formula' || field.type === 'rollup' || field.type === 'autoNumber';
+          return [field.name, access === 'edit' && neverEdited ? 'read' : access];
+        })),
         records: { read: this.recordScope(objectName, 'read') ? 'shared' : 'all', write: this.recordScope(objectName, 'write') ? 'shared' : 'all' },
       };
     }

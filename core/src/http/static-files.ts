@@ -45,7 +45,10 @@ export function staticFiles(options: StaticFilesOptions): HttpMiddleware {
     const candidate = path.resolve(root, `.${path.posix.normalize(relative)}`);
     const inside = candidate === root || candidate.startsWith(root + path.sep);
     const file = inside ? await regularFile(candidate) : undefined;
-    const served = file ?? (path.extname(relative) === '' ? await regularFile(path.join(root, 'index.html')) : undefined);
+    // Anything that is not a missing asset is a client-side route, also with a dot in it
+    // (`/o/acme.inventory.product`, a plugin's object): the app answers it.
+    const asset = Object.hasOwn(contentTypes, path.extname(relative).toLowerCase()) || path.extname(relative) === '.map';
+    const served = file ?? (asset ? undefined : await regularFile(path.join(root, 'index.html')));
     if (!served) {
       await next();
       return;
