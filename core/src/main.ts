@@ -19,6 +19,7 @@ function fail(error: unknown): never {
 
 function printWelcome(running: RunningDaicho): void {
   const lines = [``, `  Daichō is running at ${running.url}`];
+  if (running.config.role !== 'all') lines.push(`  Role: ${running.config.role} (${running.config.role === 'api' ? 'HTTP API only, no background work' : 'background work; HTTP serves only /healthz, /readyz and /metrics'})`);
   if (running.embedded) lines.push(`  Data: ${running.config.dataDir} (embedded PostgreSQL)`);
   if (running.firstStart) {
     lines.push(

@@ -9,6 +9,8 @@ export { businessCalendarsRoutes } from './business-calendars.routes.ts';
 export { healthRoutes } from './health.routes.ts';
 export type { HealthRoutesOptions } from './health.routes.ts';
 export { metaRoutes } from './meta.routes.ts';
+export { metricsRoutes } from './metrics.routes.ts';
+export type { MetricsRoutesOptions } from './metrics.routes.ts';
 export { recordsRoutes } from './records.routes.ts';
 export { referenceRoutes } from './reference.routes.ts';
 export { tokensRoutes } from './tokens.routes.ts';

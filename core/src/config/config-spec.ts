@@ -6,12 +6,20 @@ import { parseIpRangeList, type IpRange } from './ip-ranges.ts';
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+/** The roles a node can have (DAICHO_ROLE). */
+export const nodeRoles = ['api', 'worker', 'all'] as const;
+export type NodeRole = (typeof nodeRoles)[number];
+
 /** The one typed configuration object, built from the environment at start. */
 export interface Config {
   /** TCP port of the HTTP server (API and admin UI). */
   port: number;
   /** Interface the HTTP server listens on. */
   host: string;
+  /** What this node runs: the HTTP API (`api`), background work (`worker`) or both (`all`). */
+  role: NodeRole;
+  /** When set, `/metrics` answers only requests that bear this token. */
+  metricsToken: SecretKey | undefined;
   /** External PostgreSQL; when absent an embedded PostgreSQL runs in `dataDir`. */
   databaseUrl: string | undefined;
   /** Folder for the embedded PostgreSQL and other local state. Absolute. */
@@ -191,6 +199,28 @@ export const configVariables: readonly ConfigVariable[] = [
     parse: (raw) => {
       if (raw === undefined || raw === '') return ok('127.0.0.1');
       return /^[\w.:-]+$/.test(raw) ? ok(raw) : bad('a host name or IP address');
+    },
+  },
+  {
+    env: 'DAICHO_ROLE',
+    key: 'role',
+    description:
+      'What this node runs. api: the HTTP API and the admin UI, with caches kept in step with other nodes, and no background work. worker: the audit sealer, workflow dispatch, schedules and workflow runs, serving only /healthz, /readyz and /metrics. all: both. Any number of each may run against one database.',
+    defaultText: 'all',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok('all');
+      return (nodeRoles as readonly string[]).includes(raw) ? ok(raw as NodeRole) : bad(`one of ${nodeRoles.join(', ')}`);
+    },
+  },
+  {
+    env: 'DAICHO_METRICS_TOKEN',
+    key: 'metricsToken',
+    description:
+      'When set, GET /metrics requires the header Authorization: Bearer <this token> (at least 16 characters); when unset, /metrics answers anyone who reaches the port, so keep it off the public network.',
+    defaultText: '(unset: no token)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return ok(undefined);
+      return /^[\x21-\x7e]{16,256}$/.test(raw) ? ok(new SecretKey(Buffer.from(raw, 'utf8'))) : bad('16 to 256 printable characters without spaces');
     },
   },
   {

@@ -115,8 +115,20 @@ describe('loadConfig: trust settings', () => {
     ['DAICHO_PASSWORD_MIN_LENGTH', '4'],
     ['DAICHO_COOKIE_SECURE', 'never'],
     ['DAICHO_LOGIN_MAX_FAILURES', '0'],
+    ['DAICHO_ROLE', 'scheduler'],
+    ['DAICHO_METRICS_TOKEN', 'short'],
+    ['DAICHO_METRICS_TOKEN', 'has a space in it, sadly'],
   ])('refuses %s=%s', (env, value) => {
     expect(() => loadConfig({ [env]: value })).toThrow(new RegExp(`^${env} must be`));
+  });
+
+  it('reads the role (all by default) and keeps the metrics token out of logs', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ DAICHO_ROLE: 'worker' }).role).toBe('worker');
+    const config = loadConfig({ DAICHO_METRICS_TOKEN: 'scrape-token-0123456789' });
+    expect(config.metricsToken?.reveal().toString()).toBe('scrape-token-0123456789');
+    expect(JSON.stringify(config)).not.toContain('scrape-token');
+    expect(loadConfig({}).metricsToken).toBeUndefined();
   });
 
   it('refuses a maximum password length below the minimum', () => {

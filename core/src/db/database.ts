@@ -42,7 +42,21 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** Throws when the database cannot answer or migrations are pending. */
   checkReady(): Promise<void>;
+  /** How the platform's connection pool is used right now (this process only). */
+  poolStats(): Promise<PoolStats>;
   close(): Promise<void>;
+}
+
+/** A snapshot of the platform's connection pool. */
+export interface PoolStats {
+  /** Most connections the pool opens. */
+  max: number;
+  /** Connections open now, busy or idle. */
+  open: number;
+  /** Open connections not lent out. */
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
 }
 
 /** Thrown when the database cannot be reached at start. Its message is one line, safe to print. */
@@ -118,6 +132,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       }
       const pending = platformMigrations.filter((migration) => !applied.has(migration.name));
       if (pending.length > 0) throw new Error(`${pending.length} platform migrations are pending`);
+    },
+    async poolStats() {
+      const pool = await orm.em.getConnection().getNativeClient() as unknown as { totalCount: number; idleCount: number; waitingCount: number };
+      return { max: options.poolMax, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
     async close() {
       await orm.close(true);

@@ -2,7 +2,7 @@
 // embedded PostgreSQL launcher and id generation. No domain knowledge lives here.
 export { DatabaseSetupError, DEFAULT_APP_ROLE } from './app-role.ts';
 export { DatabaseUnreachableError, openDatabase, PLATFORM_SCHEMA } from './database.ts';
-export type { Database, OpenDatabaseOptions } from './database.ts';
+export type { Database, OpenDatabaseOptions, PoolStats } from './database.ts';
 export { startEmbeddedPostgres } from './embedded/index.ts';
 export type { EmbeddedPostgres, StartEmbeddedPostgresOptions } from './embedded/index.ts';
 export { generateUuidV7 } from './uuid.ts';

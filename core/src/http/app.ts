@@ -7,7 +7,7 @@ import { clientAddress } from './client-address.ts';
 import type { HttpContext, HttpMiddleware, HttpRouter, RequestState } from './context.ts';
 import { errorHandler } from './error-handler.ts';
 import { bodyLimit } from './json-body.ts';
-import { requestContext, type AccessLogFields } from './request-id.ts';
+import { requestContext, type AccessLogFields, type RequestObserver } from './request-id.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
 
@@ -28,10 +28,12 @@ export interface CreateHttpAppOptions {
   staticRoot?: string;
   /** Adds fields to each request's access log line. */
   accessLogFields?: AccessLogFields;
+  /** Hears each finished request (method, route template, status, duration), e.g. for metrics. */
+  observeRequest?: RequestObserver;
 }
 
 /** Path prefixes that belong to the API and never fall back to the browser app. */
-export const apiPrefixes = ['/api/', '/healthz', '/readyz'] as const;
+export const apiPrefixes = ['/api/', '/healthz', '/readyz', '/metrics'] as const;
 
 /** Creates a router for a {@link RouteMount}. */
 export function createRouter(options: { prefix?: string } = {}): HttpRouter {
@@ -47,7 +49,7 @@ export function createHttpApp(options: CreateHttpAppOptions): Koa<RequestState> 
   // Koa would print errors to stderr itself; ours are already logged by the error handler.
   app.silent = true;
   const use = (middleware: HttpMiddleware) => app.use(middleware as Koa.Middleware<RequestState>);
-  use(requestContext(options.logger, options.accessLogFields));
+  use(requestContext(options.logger, options.accessLogFields, options.observeRequest));
   use(clientAddress(options.trustedProxies ?? []));
   use(securityHeaders());
   use(errorHandler());

@@ -4,6 +4,6 @@ export { apiPrefixes, createHttpApp, createRouter } from './app.ts';
 export type { CreateHttpAppOptions, RouteMount } from './app.ts';
 export { clientAddressOf, isSecureRequest } from './client-address.ts';
 export type { HttpContext, HttpMiddleware, HttpNext, HttpRouter, RequestState } from './context.ts';
-export type { AccessLogFields } from './request-id.ts';
+export type { AccessLogFields, RequestObserver, RequestSample } from './request-id.ts';
 export { readBodyStream, readJsonBody } from './json-body.ts';
 export { contentSecurityPolicy } from './security-headers.ts';

@@ -7,6 +7,18 @@ const ACCEPTED_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Fields the mounting code adds to each access log line (e.g. who the request acted for). */
 export type AccessLogFields = (ctx: HttpContext) => Record<string, unknown>;
 
+/** A finished request as metrics see it: no path, no ids, only the route template. */
+export interface RequestSample {
+  method: string;
+  /** The route template that answered, or null when none did (browser app files, 404s). */
+  route: string | null;
+  status: number;
+  seconds: number;
+}
+
+/** Called once per finished request (e.g. to count it); must not throw. */
+export type RequestObserver = (sample: RequestSample) => void;
+
 interface MatchedLayer {
   methods: string[];
   path: string | RegExp;
@@ -26,9 +38,9 @@ function routeTemplate(ctx: HttpContext): string | null {
  * Gives each request an id: the caller's `X-Request-Id` when it is well-formed (so that a
  * proxy's id flows through), a new UUID otherwise. The id is echoed in the response and bound
  * to a child logger, and each finished request is logged once: the access log line, with the
- * method, route template, status, duration and whatever `fields` adds.
+ * method, route template, status, duration and whatever `fields` adds; `observe` hears the same.
  */
-export function requestContext(logger: Logger, fields?: AccessLogFields): HttpMiddleware {
+export function requestContext(logger: Logger, fields?: AccessLogFields, observe?: RequestObserver): HttpMiddleware {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
     const requestId = ACCEPTED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -41,9 +53,12 @@ export function requestContext(logger: Logger, fields?: AccessLogFields): HttpMi
     try {
       await next();
     } finally {
+      const ms = performance.now() - started;
+      const route = routeTemplate(ctx);
+      observe?.({ method: ctx.method, route, status: ctx.status, seconds: ms / 1000 });
       if (logger.isLevelEnabled('info')) {
         ctx.state.logger.info(
-          { method: ctx.method, route: routeTemplate(ctx), status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10, ...fields?.(ctx) },
+          { method: ctx.method, route, status: ctx.status, ms: Math.round(ms * 10) / 10, ...fields?.(ctx) },
           'request',
         );
       }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { platformVersion } from '@daicho/sdk';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
 import {
-  accessLogFields, accessRoutes, auditRoutes, automationRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
+  accessLogFields, accessRoutes, auditRoutes, automationRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, metricsRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
   workspaceSecurityRoutes, type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
 } from '../api/index.ts';
 import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
@@ -13,6 +14,7 @@ import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgr
 import { createHttpApp, type RequestState } from '../http/index.ts';
 import type { Logger } from '../log/index.ts';
 import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
+import { createPlatformMetrics, type PlatformMetrics } from '../metrics/index.ts';
 import { createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
@@ -31,8 +33,10 @@ export interface BootedDaicho {
   metadata: MetadataCache;
   /** Authentication settings in force (the secret key among them: never log them). */
   auth: AuthSettings;
-  /** Seals audit events into their workspace's hash chain, every second. */
+  /** Seals audit events into their workspace's hash chain, every second (started on worker nodes). */
   auditSealer: AuditSealer;
+  /** This process's metrics, served at /metrics. */
+  metrics: PlatformMetrics;
   /** Workflows: the action registry, the change-feed dispatcher, the run workers. */
   automation: Automation;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
@@ -50,11 +54,22 @@ export interface BootOptions {
 /**
  * Brings the platform up to the point where it can serve: database (embedded when no
  * DATABASE_URL), migrations, first-start seed, HTTP app. Undoes what it did if a step fails.
+ *
+ * What starts depends on the role (DAICHO_ROLE). Every node keeps its metadata cache in step
+ * (LISTEN/NOTIFY) and serves /healthz, /readyz and /metrics. `api` and `all` serve the API and
+ * the browser app; `worker` and `all` run the audit sealer and read the backlog for /metrics.
+ * Automation (the run queue, its workers, the change-feed dispatcher and schedules) starts on
+ * every node for now: the workflow API needs its queue, and startAutomation has no switch for
+ * its workers yet. Several of each are safe: the sealer and the dispatcher lock per workspace
+ * and skip what another node holds, and pg-boss hands each job to one worker.
  */
 export async function bootDaicho(config: Config, logger: Logger, options: BootOptions = {}): Promise<BootedDaicho> {
   let embedded: EmbeddedPostgres | undefined;
   let database: Database | undefined;
   let automation: Automation | undefined;
+  let metrics: PlatformMetrics | undefined;
+  const servesApi = config.role !== 'worker';
+  const runsBackground = config.role !== 'api';
   try {
     if (config.databaseUrl === undefined) {
       embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, logger });
@@ -115,12 +130,27 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       importLimitBytes: config.importLimitBytes,
       afterObjectChange: createRollupHook({ em: () => db.em(), metadata, logger }),
     };
+    const platformMetrics = createPlatformMetrics({
+      logger,
+      role: config.role,
+      version: platformVersion,
+      poolStats: () => db.poolStats(),
+      // The backlog is the same seen from any node: workers report it.
+      ...(runsBackground ? { db: () => db.em().getKysely() } : {}),
+    });
+    metrics = platformMetrics;
+    const operationalRoutes = [
+      healthRoutes({ checkDatabase: () => db.checkReady() }),
+      metricsRoutes({ render: () => platformMetrics.render(), token: config.metricsToken }),
+    ];
+    const serveUi = servesApi && existsSync(config.adminUiDir);
     const app = createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       trustedProxies: config.trustedProxies,
-      routes: [
-        healthRoutes({ checkDatabase: () => db.checkReady() }),
+      observeRequest: (sample) => platformMetrics.observeRequest(sample),
+      routes: !servesApi ? operationalRoutes : [
+        ...operationalRoutes,
         authRoutes(apiDeps),
         totpRoutes(apiDeps),
         tokensRoutes(apiDeps),
@@ -134,12 +164,12 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         auditRoutes(apiDeps),
         automationRoutes(apiDeps, automation),
       ],
-      staticRoot: existsSync(config.adminUiDir) ? config.adminUiDir : undefined,
+      staticRoot: serveUi ? config.adminUiDir : undefined,
       accessLogFields,
     });
     const auditSealer = createAuditSealer({ db: () => db.em().getKysely(), logger });
-    auditSealer.start();
-    if (!existsSync(config.adminUiDir)) {
+    if (runsBackground) auditSealer.start();
+    if (servesApi && !serveUi) {
       logger.warn({ adminUiDir: config.adminUiDir }, 'the admin UI is not built; run `pnpm start` (which builds it) to serve it');
     }
     const stopEmbedded = embedded;
@@ -154,8 +184,10 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       metadata,
       auth,
       auditSealer,
+      metrics: platformMetrics,
       automation: runningAutomation,
       async shutdown() {
+        platformMetrics.stop();
         await runningAutomation.stop();
         await auditSealer.stop();
         await metadata.stop();
@@ -164,6 +196,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       },
     };
   } catch (error) {
+    metrics?.stop();
     await automation?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
