@@ -34,20 +34,31 @@ function kyselyExecutor(db: Db) {
  * Starts pg-boss on connections that act as the application role, so that it creates and owns
  * its schema (like workspace schemas, decision 0008) and the running platform can use it.
  */
-export async function startRunQueue(options: { clientConfig: pg.ClientConfig; logger: Logger; concurrency?: number; pollingIntervalSeconds?: number }): Promise<RunQueue> {
+export async function startRunQueue(options: { clientConfig: pg.ClientConfig; logger: Logger; concurrency?: number; pollingIntervalSeconds?: number; heartbeatSeconds?: number }): Promise<RunQueue> {
   const config = options.clientConfig;
+  // A worker that dies (SIGKILL, power loss) leaves its job active. Workers mark their jobs every
+  // half heartbeat; a job not marked for a whole one is failed by a supervisor (any node, checking
+  // every half heartbeat) and retried at once, so a run in flight resumes within about 1.5×
+  // heartbeat instead of after expireInSeconds.
+  const heartbeatSeconds = Math.max(10, options.heartbeatSeconds ?? 30);
+  const superviseSeconds = Math.max(1, Math.floor(heartbeatSeconds / 2));
   const boss = new PgBoss({
     ...(config.connectionString ? { connectionString: config.connectionString } : {}),
     ...(typeof config.options === 'string' ? { options: config.options } : {}),
     application_name: 'daicho-jobs',
     schema: JOBS_SCHEMA,
     max: 4,
+    superviseIntervalSeconds: superviseSeconds,
+    monitorIntervalSeconds: superviseSeconds,
   });
   boss.on('error', (error: unknown) => options.logger.warn({ err: error }, 'the job queue reported an error'));
   await boss.start();
   // Retries are the runs' own (per step, with backoff, dead letter after the last attempt);
-  // pg-boss retries only jobs whose worker died (expired) or threw unexpectedly.
-  await boss.createQueue(RUN_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 });
+  // pg-boss retries only jobs whose worker died (heartbeat lost, or expired) or threw unexpectedly.
+  // updateQueue: a database made before these settings gets them too.
+  const queueOptions = { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 600, heartbeatSeconds };
+  await boss.createQueue(RUN_QUEUE, queueOptions);
+  await boss.updateQueue(RUN_QUEUE, queueOptions);
   let workerId: string | undefined;
   return {
     async enqueue(db, job, enqueueOptions = {}) {
