@@ -1,4 +1,5 @@
 // `pnpm bench [name…]`: runs the named benchmarks (all when none is named) and prints figures.
+import { benchAutomation } from './automation.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
@@ -7,6 +8,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
   'data-engine': benchDataEngine,
   'business-time': benchBusinessTime,
+  automation: benchAutomation,
 };
 
 const names = process.argv.slice(2);

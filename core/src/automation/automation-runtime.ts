@@ -27,6 +27,8 @@ export interface StartAutomationOptions {
   retryDelaySeconds: number;
   maxDepth: number;
   dispatchIntervalMs: number;
+  /** Seconds without a heartbeat after which a dead worker's job goes to another worker. */
+  heartbeatSeconds?: number;
 }
 
 /** Workflows at work on this node: the action registry, the queue, the dispatcher, the scheduler and the workers. */
@@ -47,7 +49,7 @@ export interface Automation {
 export async function startAutomation(options: StartAutomationOptions): Promise<Automation> {
   const registry = createActionRegistry();
   registerBuiltInActions(registry);
-  const queue: RunQueue = await startRunQueue({ clientConfig: options.clientConfig, logger: options.logger });
+  const queue: RunQueue = await startRunQueue({ clientConfig: options.clientConfig, logger: options.logger, ...(options.heartbeatSeconds ? { heartbeatSeconds: options.heartbeatSeconds } : {}) });
   const mailer = options.smtpUrl ? createMailer({ url: options.smtpUrl, from: options.mailFrom }) : undefined;
   const key = deriveKey(options.secretKey, 'workflow-secret');
   const context = (workspaceId: string, workflowName: string) => `${workspaceId}:${workflowName}`;

@@ -80,6 +80,8 @@ export interface Config {
   workflowMaxDepth: number;
   /** How often each node reads the change feed for workflow triggers, in ms. */
   workflowDispatchIntervalMs: number;
+  /** Seconds without a heartbeat after which the job of a worker that died goes to another worker. */
+  workflowHeartbeatSeconds: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -494,5 +496,12 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'How often each node reads the change feed (the sealed audit trail) for workflow triggers, in milliseconds.',
     defaultText: '1000',
     parse: integer(50, 60000, 1000),
+  },
+  {
+    env: 'DAICHO_WORKFLOW_HEARTBEAT',
+    key: 'workflowHeartbeatSeconds',
+    description: 'Seconds after which a workflow run whose worker died (killed, crashed, lost its machine) is resumed by another worker: workers mark the runs they hold every half of this, and every node checks for unmarked ones as often.',
+    defaultText: '30',
+    parse: integer(10, 600, 30),
   },
 ];

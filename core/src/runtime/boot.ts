@@ -113,6 +113,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       retryDelaySeconds: config.workflowRetryDelaySeconds,
       maxDepth: config.workflowMaxDepth,
       dispatchIntervalMs: config.workflowDispatchIntervalMs,
+      heartbeatSeconds: config.workflowHeartbeatSeconds,
     });
     const apiDeps: ApiDeps = {
       em: () => db.em(),
