@@ -8,8 +8,8 @@ import { queryDatabase } from '../support/database-inspection.ts';
 // Issue 10, first slice: two `api` processes and one `worker` process against one fresh database.
 // Definition and permission changes made through node A reach node B within 1 s (LISTEN/NOTIFY);
 // what is written through node B is sealed into the audit trail by the worker, the only node that
-// runs the sealer, and a workflow it triggers runs to completion. (Workflow runs are not yet kept
-// off api nodes: startAutomation has no switch for its workers; see docs/operations/roles.md.)
+// runs the sealer and works workflow runs, and a workflow it triggers runs to completion (api nodes
+// work no runs; see docs/operations/roles.md).
 
 const contact: ObjectDefinition = {
   name: 'contact',

@@ -29,6 +29,11 @@ export interface StartAutomationOptions {
   dispatchIntervalMs: number;
   /** Seconds without a heartbeat after which a dead worker's job goes to another worker. */
   heartbeatSeconds?: number;
+  /**
+   * Whether this node works runs, reads the change feed and fires schedules (default true). An
+   * `api` node passes false: it keeps the queue only to send jobs (retry, manual starts).
+   */
+  background?: boolean;
 }
 
 /** Workflows at work on this node: the action registry, the queue, the dispatcher, the scheduler and the workers. */
@@ -58,7 +63,8 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
     openSecret: (workspaceId, workflowName, sealed) => openSecret(key, sealed, context(workspaceId, workflowName))?.toString('utf8'),
     maxAttempts: options.maxAttempts, retryDelaySeconds: options.retryDelaySeconds,
   });
-  await queue.work((job) => executor.execute(job));
+  const background = options.background ?? true;
+  if (background) await queue.work((job) => executor.execute(job));
   const dispatcher = createChangeFeedDispatcher({ em: options.em, metadata: options.metadata, logger: options.logger, queue, maxDepth: options.maxDepth });
   const scheduler = createWorkflowScheduler({ em: options.em, metadata: options.metadata, logger: options.logger, queue });
   const tick = async () => {
@@ -66,15 +72,17 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
     await scheduler.fireDue();
   };
   let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tick()
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'workflow dispatch failed; retrying next round'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, options.dispatchIntervalMs);
-  timer.unref();
+  const timer = background
+    ? setInterval(() => {
+      if (running) return;
+      running = tick()
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'workflow dispatch failed; retrying next round'))
+        .finally(() => {
+          running = undefined;
+        });
+    }, options.dispatchIntervalMs)
+    : undefined;
+  timer?.unref();
   return {
     registry,
     workflowDeps: {
@@ -84,7 +92,7 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
     runsDeps: { em: options.em, metadata: options.metadata, logger: options.logger, queue, registry },
     tick,
     async stop() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await running;
       await queue.stop();
       mailer?.close();

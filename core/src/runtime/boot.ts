@@ -58,10 +58,10 @@ export interface BootOptions {
  * What starts depends on the role (DAICHO_ROLE). Every node keeps its metadata cache in step
  * (LISTEN/NOTIFY) and serves /healthz, /readyz and /metrics. `api` and `all` serve the API and
  * the browser app; `worker` and `all` run the audit sealer and read the backlog for /metrics.
- * Automation (the run queue, its workers, the change-feed dispatcher and schedules) starts on
- * every node for now: the workflow API needs its queue, and startAutomation has no switch for
- * its workers yet. Several of each are safe: the sealer and the dispatcher lock per workspace
- * and skip what another node holds, and pg-boss hands each job to one worker.
+ * Automation's queue starts on every node (the workflow API sends jobs through it); its workers,
+ * the change-feed dispatcher and schedules only where background work runs. Several of each are
+ * safe: the sealer and the dispatcher lock per workspace and skip what another node holds, and
+ * pg-boss hands each job to one worker.
  */
 export async function bootDaicho(config: Config, logger: Logger, options: BootOptions = {}): Promise<BootedDaicho> {
   let embedded: EmbeddedPostgres | undefined;
@@ -114,6 +114,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       maxDepth: config.workflowMaxDepth,
       dispatchIntervalMs: config.workflowDispatchIntervalMs,
       heartbeatSeconds: config.workflowHeartbeatSeconds,
+      background: runsBackground,
     });
     const apiDeps: ApiDeps = {
       em: () => db.em(),
