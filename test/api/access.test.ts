@@ -371,6 +371,14 @@ describe('record access', () => {
       expect(rule.body.error.details.problems.map((problem: { path: string }) => problem.path)).toEqual([expect.stringMatching(/^\/filter/), '/shareWith/team']);
     });
 
+    it('refuses a change made against a stale version, answering with the current definition', async () => {
+      const current = await daicho.api.get('/api/v1/meta/roles/viewer');
+      const stale = await daicho.api.put('/api/v1/meta/roles/viewer', current.body.definition, { headers: { 'if-match': '"0"' } });
+      expect(stale.status).toBe(409);
+      expect(stale.body.error.code).toBe('VERSION_CONFLICT');
+      expect(stale.body.error.details.current).toEqual({ definition: current.body.definition, version: current.body.version });
+    });
+
     it('refuses a loop in the role hierarchy', async () => {
       const manager = roles.find((role) => role.name === 'manager')!;
       const response = await daicho.api.put('/api/v1/meta/roles/manager', { ...manager, reportsTo: 'rep' });

@@ -149,6 +149,23 @@ describe('record triggers', () => {
     await t.api.post('/api/v1/meta/workflows/deal_task/disable');
   });
 
+  it('fires only on changes made after the workflow was saved, even when they are sealed after it', async () => {
+    // Written just before the save: its audit event is sealed (and read by the dispatcher) after it.
+    const before = await createDeal({ title: 'Before the workflow', amount: 1 });
+    expect((await save(workflow({
+      name: 'fresh_only',
+      trigger: { type: 'recordCreated', object: 'deal' },
+      actions: [{ type: 'updateFields', values: { stage: 'prospect' } }],
+    }))).status).toBe(201);
+    const after = await createDeal({ title: 'After the workflow', amount: 1 });
+    await eventually(async () => (await runsOf('fresh_only')).some((run) => run.recordId === after.id && run.status === 'completed') && true);
+    // Give the dispatcher a few more rounds to be sure the earlier deal is never picked up.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await runsOf('fresh_only')).map((run) => run.recordId)).toEqual([after.id]);
+    expect(before.id).not.toBe(after.id);
+    await t.api.post('/api/v1/meta/workflows/fresh_only/disable');
+  });
+
   it('sends e-mail when a field changes from X to Y, not on other changes', async () => {
     expect((await save(workflow({
       name: 'won_mail',

@@ -117,7 +117,7 @@ export async function saveAccessDefinition<K extends AccessKind>(deps: AccessDep
     if (referenceProblems.length > 0) throw errors.invalidDefinition(referenceProblems);
     const previous = await findDefinitionRow(db, actor.workspaceId, kind, body.name, { forUpdate: true });
     if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`${what[kind]} "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous ?? null });
+      throw errors.versionConflict(`${what[kind]} "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
     }
     const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
     const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);

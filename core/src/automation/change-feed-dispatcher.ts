@@ -17,6 +17,7 @@ const BATCH = 500;
 interface FeedEvent {
   id: string;
   chain_position: string;
+  occurred_at: Date | string;
   kind: string;
   actor_id: string | null;
   request_id: string | null;
@@ -79,14 +80,16 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
           where workspace_id = ${workspaceId}`.execute(db);
         return 0;
       }
-      const { rows: events } = await sql<FeedEvent>`select id, chain_position, kind, actor_id, request_id, object_name, record_id, changes from daicho.audit_event
+      const { rows: events } = await sql<FeedEvent>`select id, chain_position, occurred_at, kind, actor_id, request_id, object_name, record_id, changes from daicho.audit_event
         where workspace_id = ${workspaceId} and chain_position > ${cursor.position} order by chain_position limit ${BATCH}`.execute(db);
       if (events.length === 0) return 0;
       const depths = await parentDepths(db, events);
       for (const event of events) {
         if (!event.object_name || !event.record_id || event.kind === 'record.purge') continue;
         // Events of a cascade carry no changes of their own; they still fire created/deleted triggers.
-        const matching = workflows.filter((workflow) => triggerMatches(workflow.body.trigger, event.kind, event.object_name, event.changes));
+        // A change made before a workflow existed is history, even when it is sealed after the save.
+        const occurredAt = new Date(event.occurred_at).getTime();
+        const matching = workflows.filter((workflow) => workflow.createdAt.getTime() <= occurredAt && triggerMatches(workflow.body.trigger, event.kind, event.object_name, event.changes));
         if (matching.length === 0) continue;
         const current = await loadRecord(event.object_name, event.record_id, workspaceId, event.kind === 'record.delete');
         const states = recordStates((current as Record<string, unknown> | undefined) ?? { id: event.record_id }, event.changes);

@@ -139,7 +139,7 @@ export async function saveWorkflow(deps: WorkflowDeps, actor: WorkflowActor, inp
     const db = trx.getKysely() as Db;
     const previous = await findDefinitionRow(db, actor.workspaceId, 'workflow', body.name, { forUpdate: true });
     if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`Workflow "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous ?? null });
+      throw errors.versionConflict(`Workflow "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
     }
     const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
     const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);

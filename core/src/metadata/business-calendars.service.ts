@@ -29,7 +29,7 @@ export async function saveBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cach
     const db = trx.getKysely() as Db;
     const previous = await findDefinitionRow(db, actor.workspaceId, 'businessCalendar', body.name, { forUpdate: true });
     if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`Business calendar "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous ?? null });
+      throw errors.versionConflict(`Business calendar "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
     }
     const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
     const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);

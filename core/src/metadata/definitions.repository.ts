@@ -22,6 +22,8 @@ export interface StoredDefinition<Body = unknown> {
   version: number;
   body: Body;
   deletedAt: Date | null;
+  /** When the definition's first version was saved. */
+  createdAt: Date;
   updatedAt: Date;
 }
 
@@ -50,6 +52,7 @@ interface DefinitionRow {
   version: number;
   body: unknown;
   deleted_at: Date | null;
+  created_at: Date;
   updated_at: Date;
 }
 
@@ -60,10 +63,11 @@ const toStored = <Body>(row: DefinitionRow): StoredDefinition<Body> => ({
   body: row.body as Body,
   // The driver may hand timestamps over as text; Date reads both.
   deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
+  createdAt: new Date(row.created_at),
   updatedAt: new Date(row.updated_at),
 });
 
-const definitions = (db: Db) => db.withSchema('daicho').selectFrom('definition').select(['id', 'name', 'version', 'body', 'deleted_at', 'updated_at']);
+const definitions = (db: Db) => db.withSchema('daicho').selectFrom('definition').select(['id', 'name', 'version', 'body', 'deleted_at', 'created_at', 'updated_at']);
 
 /** The workspace's definitions of one kind, by name. */
 export async function listDefinitionRows<K extends DefinitionKind>(db: Db, workspaceId: string, kind: K, options: { includeDeleted?: boolean } = {}): Promise<Array<StoredDefinition<DefinitionBodies[K]>>> {
@@ -83,7 +87,7 @@ export async function findDefinitionRow<K extends DefinitionKind>(db: Db, worksp
 
 /** Every live definition of the workspace, of all kinds, in one query. */
 export async function listAllDefinitionRows(db: Db, workspaceId: string): Promise<{ [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> }> {
-  const rows = (await db.withSchema('daicho').selectFrom('definition').select(['id', 'kind', 'name', 'version', 'body', 'deleted_at', 'updated_at'])
+  const rows = (await db.withSchema('daicho').selectFrom('definition').select(['id', 'kind', 'name', 'version', 'body', 'deleted_at', 'created_at', 'updated_at'])
     .where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).orderBy('name').execute()) as Array<DefinitionRow & { kind: string }>;
   const byKind = { object: [], permissionSet: [], role: [], sharingRule: [], businessCalendar: [], workflow: [] } as { [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> };
   for (const row of rows) (byKind[row.kind as DefinitionKind] as StoredDefinition[] | undefined)?.push(toStored(row));
@@ -127,7 +131,7 @@ export async function writeDefinitionRow<K extends DefinitionKind>(db: Db, kind:
   await db.withSchema('daicho').insertInto('definition_version')
     .values({ definition_id: id, version, change: options.change, body: JSON.stringify(options.body), diff: JSON.stringify(options.diff), created_by: options.actorId ?? null })
     .execute();
-  return { id, name: options.body.name, version, body: options.body, deletedAt, updatedAt: new Date() };
+  return { id, name: options.body.name, version, body: options.body, deletedAt, createdAt: options.previous?.createdAt ?? new Date(), updatedAt: new Date() };
 }
 
 export async function listObjectVersions<Body = ObjectDefinition>(db: Db, definitionId: string): Promise<Array<DefinitionVersionRow<Body>>> {
