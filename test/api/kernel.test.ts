@@ -105,11 +105,26 @@ describe('HTTP kernel', () => {
         {
           "error": {
             "code": "INVALID_JSON",
-            "message": "The request body is not valid JSON: Unterminated string in JSON at position 14 (line 1 column 15)",
+            "details": {
+              "column": 15,
+              "line": 1,
+            },
+            "message": "The request body is not valid JSON (line 1, column 15)",
             "requestId": "<request-id>",
           },
         }
       `);
+    });
+
+    it('never quotes the body back in an INVALID_JSON message', async () => {
+      const secret = 'sk_live_0123456789abcdef';
+      for (const body of [`{"password": ${secret}}`, `${secret}`, `{"a": 1,\n "token": "${secret}" "x"}`]) {
+        const response = await daicho.fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(response.status).toBe(400);
+        const text = await response.text();
+        expect(text).toContain('INVALID_JSON');
+        expect(text).not.toContain('sk_live');
+      }
     });
 
     it('answers a body over the limit with PAYLOAD_TOO_LARGE, declared or streamed', async () => {

@@ -38,7 +38,9 @@ export interface InputProblem {
 /** Named constructors: each message is written once, here. */
 export const errors = {
   badRequest: (message: string, details?: unknown) => new DaichoError('BAD_REQUEST', message, { details }),
-  invalidJson: (reason: string) => new DaichoError('INVALID_JSON', `The request body is not valid JSON: ${reason}`),
+  /** Where the body stops being JSON, never the parser's words: they quote the body itself. */
+  invalidJson: (where: { line: number; column: number } | 'end' | undefined) =>
+    new DaichoError('INVALID_JSON', where === 'end' ? 'The request body is not valid JSON: it ends too soon' : where ? `The request body is not valid JSON (line ${where.line}, column ${where.column})` : 'The request body is not valid JSON', where && where !== 'end' ? { details: where } : {}),
   invalidQuery: (parameter: string, reason: string) =>
     new DaichoError('INVALID_QUERY', `Query parameter "${parameter}" ${reason}`, { details: { parameter } }),
   payloadTooLarge: (limitBytes: number) =>

@@ -29,7 +29,7 @@ export async function readJsonBody(ctx: HttpContext, options: Partial<JsonBodyOp
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw errors.invalidJson((error as Error).message);
+    throw errors.invalidJson(jsonErrorPosition(text, (error as Error).message));
   }
   assertShape(parsed, options.maxDepth ?? 64, options.maxNodes ?? 200_000);
   return parsed;
@@ -91,4 +91,15 @@ function assertShape(value: unknown, maxDepth: number, maxNodes: number): void {
     const children = Array.isArray(item.value) ? item.value : Object.values(item.value);
     for (const child of children) stack.push({ value: child, depth: item.depth + 1 });
   }
+}
+
+/** The line and column (from 1) of a JSON.parse failure, worked out from the position it reports. */
+function jsonErrorPosition(text: string, message: string): { line: number; column: number } | 'end' | undefined {
+  if (message.includes('Unexpected end of JSON input')) return 'end';
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return undefined;
+  const offset = Math.min(Number(position[1]), text.length);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
 }
