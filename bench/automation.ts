@@ -6,11 +6,11 @@
 // DAICHO_BENCH_DATABASE_URL (a server to use; default: the local server at 127.0.0.1:5432 when it
 // answers, else an embedded one).
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import type { ObjectDefinition, WorkflowDefinition } from '@daicho/sdk';
-import { createTestDatabase, startTestPostgresServer } from '@daicho/core/testing';
+import { createTestDatabase } from '@daicho/core/testing';
+import { startBenchPostgres } from './bench-postgres.ts';
 import { startDaichoProcess } from '../test/support/daicho-process.ts';
 import { queryDatabase, workspaceSchema } from '../test/support/database-inspection.ts';
 import { accountDefinition, dealDefinition, generateAccounts, generateDeals } from './data-engine/bench-data.ts';
@@ -152,18 +152,7 @@ async function runCase(serverUrl: string, withWorkflows: boolean, hook: { url: s
 }
 
 async function main(): Promise<void> {
-  const given = process.env.DAICHO_BENCH_DATABASE_URL;
-  const localUp = given ? false : await new Promise<boolean>((resolve) => {
-    const socket = net.connect(5432, '127.0.0.1');
-    const done = (up: boolean) => {
-      socket.destroy();
-      resolve(up);
-    };
-    socket.on('connect', () => done(true));
-    socket.on('error', () => done(false));
-    socket.setTimeout(2000, () => done(false));
-  });
-  const server = await startTestPostgresServer({ DAICHO_TEST_DATABASE_URL: given ?? (localUp ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined) });
+  const server = await startBenchPostgres();
   let calls = 0;
   const hooks = http.createServer((request, response) => {
     request.resume();

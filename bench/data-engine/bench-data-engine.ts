@@ -5,10 +5,10 @@
 // local server at 127.0.0.1:5432 when it answers, else an embedded one).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createTestDatabase, startTestPostgresServer } from '@daicho/core/testing';
+import { createTestDatabase } from '@daicho/core/testing';
+import { startBenchPostgres } from '../bench-postgres.ts';
 import { freePort, startDaichoProcess } from '../../test/support/daicho-process.ts';
 import { queryDatabase } from '../../test/support/database-inspection.ts';
 import { describeMachine } from '../machine.ts';
@@ -55,18 +55,7 @@ async function post(url: string, body: unknown, token?: string, method = 'POST')
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 
 async function main(): Promise<void> {
-  const given = process.env.DAICHO_BENCH_DATABASE_URL;
-  const localUp = given ? false : await new Promise<boolean>((resolve) => {
-    const socket = net.connect(5432, '127.0.0.1');
-    const done = (up: boolean) => {
-      socket.destroy();
-      resolve(up);
-    };
-    socket.on('connect', () => done(true));
-    socket.on('error', () => done(false));
-    socket.setTimeout(2000, () => done(false));
-  });
-  const server = await startTestPostgresServer({ DAICHO_TEST_DATABASE_URL: given ?? (localUp ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined) });
+  const server = await startBenchPostgres();
   const database = await createTestDatabase(server.url);
   const daicho = await startDaichoProcess({ DATABASE_URL: database.url, DAICHO_LOG_LEVEL: 'warn', DAICHO_IMPORT_LIMIT: '256mb' }, 120_000);
   try {

@@ -3,13 +3,12 @@ import type { PermissionSetDefinition, RoleDefinition, SharingRuleDefinition } f
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
 import { appendAuditEvent } from '../audit/index.ts';
-import { errors, type InputProblem } from '../errors/index.ts';
+import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import {
-  bumpMetadataVersion, diffJson, findDefinitionRow, validateDefinitionDocument, writeDefinitionRow,
+  deleteDefinitionVersion, saveDefinitionVersion, validateDefinitionDocument,
   type DefinitionBodies, type MetadataCache, type StoredDefinition, type WorkspaceMetadata,
 } from '../metadata/index.ts';
 import { validateFilter } from '../query/index.ts';
-import { DaichoError } from '../errors/index.ts';
 import { subordinateRoles } from './role-tree.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -115,15 +114,8 @@ export async function saveAccessDefinition<K extends AccessKind>(deps: AccessDep
     const metadata = await deps.metadata.get(actor.workspaceId);
     const referenceProblems = checkReferences(kind, body, metadata, await teamNames(db, actor.workspaceId));
     if (referenceProblems.length > 0) throw errors.invalidDefinition(referenceProblems);
-    const previous = await findDefinitionRow(db, actor.workspaceId, kind, body.name, { forUpdate: true });
-    if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`${what[kind]} "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
-    }
-    const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
-    const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);
-    const row = await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body, change, diff, actorId: actor.userId, deletedAt: null });
+    const { row, change, diff } = await saveDefinitionVersion(db, kind, what[kind], actor, body, options);
     await auditPermissionChange(db, actor, { definition: kind, name: body.name, version: row.version, change, diff });
-    await bumpMetadataVersion(db, actor.workspaceId);
     return row;
   });
   deps.metadata.invalidate(actor.workspaceId);
@@ -148,14 +140,12 @@ async function referencesTo(db: Db, metadata: WorkspaceMetadata, workspaceId: st
 export async function deleteAccessDefinition(deps: AccessDeps, actor: AccessActor, kind: AccessKind, name: string): Promise<void> {
   await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const previous = await findDefinitionRow(db, actor.workspaceId, kind, name, { forUpdate: true });
-    if (!previous || previous.deletedAt) throw errors.notFound(what[kind], name);
-    const metadata = await deps.metadata.get(actor.workspaceId);
-    const references = await referencesTo(db, metadata, actor.workspaceId, kind, name);
-    if (references.length > 0) throw errors.referenceConflict(`${what[kind]} "${name}" is still used by ${references.join(', ')}`, { usedBy: references });
-    const row = await writeDefinitionRow(db, kind, { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    const row = await deleteDefinitionVersion(db, kind, what[kind], actor, name, async () => {
+      const metadata = await deps.metadata.get(actor.workspaceId);
+      const references = await referencesTo(db, metadata, actor.workspaceId, kind, name);
+      if (references.length > 0) throw errors.referenceConflict(`${what[kind]} "${name}" is still used by ${references.join(', ')}`, { usedBy: references });
+    });
     await auditPermissionChange(db, actor, { definition: kind, name, version: row.version, change: 'deleted' });
-    await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.metadata.invalidate(actor.workspaceId);
 }

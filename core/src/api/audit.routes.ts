@@ -3,6 +3,7 @@ import { DaichoError, errors } from '../errors/index.ts';
 import { createRouter, type HttpContext, type RouteMount } from '../http/index.ts';
 import { getRecord, type RecordsDeps } from '../records/index.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { parsePage, single as singleParameter, type QueryString } from './list-query.ts';
 import { policyOf, recordsActorOf, requireCapability } from './access-context.ts';
 import { principalOf, requireSession } from './principal.ts';
 
@@ -14,11 +15,9 @@ export interface AuditRoutesOptions {
   fieldVisibility?: (ctx: HttpContext) => CanReadField | Promise<CanReadField>;
 }
 
-type QueryString = Record<string, string | string[] | undefined>;
-
+/** A query parameter given at most once; empty counts as absent. */
 function single(query: QueryString, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) throw errors.invalidQuery(name, 'must be given once');
+  const value = singleParameter(query, name);
   return value === '' ? undefined : value;
 }
 
@@ -30,17 +29,7 @@ function instant(query: QueryString, name: string): Date | undefined {
   return date;
 }
 
-function page(query: QueryString): { cursor?: string; limit?: number } {
-  const result: { cursor?: string; limit?: number } = {};
-  const cursor = single(query, 'cursor');
-  if (cursor !== undefined) result.cursor = cursor;
-  const limit = single(query, 'limit');
-  if (limit !== undefined) {
-    if (!/^\d{1,6}$/.test(limit)) throw errors.invalidQuery('limit', 'must be a whole number');
-    result.limit = Number(limit);
-  }
-  return result;
-}
+const page = (query: QueryString) => parsePage(query, single);
 
 /** `kind`, `object`, `recordId`, `actor`, `from`, `to`, `cursor`, `limit`. */
 function parseAuditQuery(query: QueryString): AuditQuery {

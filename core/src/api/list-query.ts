@@ -1,12 +1,26 @@
 import { DaichoError, errors } from '../errors/index.ts';
 import type { ListRecordsQuery } from '../records/index.ts';
 
-type QueryString = Record<string, string | string[] | undefined>;
+export type QueryString = Record<string, string | string[] | undefined>;
 
-function single(query: QueryString, name: string): string | undefined {
+/** A query parameter given at most once (400 when repeated). */
+export function single(query: QueryString, name: string): string | undefined {
   const value = query[name];
   if (Array.isArray(value)) throw errors.invalidQuery(name, 'must be given once');
   return value;
+}
+
+/** Keyset paging parameters: `cursor` and `limit` (a whole number), read with `read`. */
+export function parsePage(query: QueryString, read: (query: QueryString, name: string) => string | undefined = single): { cursor?: string; limit?: number } {
+  const page: { cursor?: string; limit?: number } = {};
+  const cursor = read(query, 'cursor');
+  if (cursor !== undefined) page.cursor = cursor;
+  const limit = read(query, 'limit');
+  if (limit !== undefined) {
+    if (!/^\d{1,6}$/.test(limit)) throw errors.invalidQuery('limit', 'must be a whole number');
+    page.limit = Number(limit);
+  }
+  return page;
 }
 
 const list = (value: string | undefined) => (value === undefined || value === '' ? undefined : value.split(',').map((part) => part.trim()).filter(Boolean));
@@ -36,13 +50,7 @@ export function parseListQuery(query: QueryString): ListRecordsQuery {
     const match = /^fields\.([a-zA-Z][\w.]*)$/.exec(key);
     if (match) (result.expandFields ??= {})[match[1]!] = list(single(query, key)) ?? [];
   }
-  const cursor = single(query, 'cursor');
-  if (cursor !== undefined) result.cursor = cursor;
-  const limit = single(query, 'limit');
-  if (limit !== undefined) {
-    if (!/^\d{1,6}$/.test(limit)) throw errors.invalidQuery('limit', 'must be a whole number');
-    result.limit = Number(limit);
-  }
+  Object.assign(result, parsePage(query));
   const flag = (name: string) => {
     const value = single(query, name);
     if (value === undefined) return undefined;

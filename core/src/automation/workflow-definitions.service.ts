@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { appendAuditEvent } from '../audit/index.ts';
 import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 import {
-  bumpMetadataVersion, diffJson, findDefinitionRow, validateDefinitionDocument, writeDefinitionRow, type MetadataCache, type WorkspaceMetadata,
+  deleteDefinitionVersion, findDefinitionRow, saveDefinitionVersion, validateDefinitionDocument, type MetadataCache, type WorkspaceMetadata,
 } from '../metadata/index.ts';
 import { validateFilter } from '../query/index.ts';
 import type { ActionRegistry } from './action-registry.ts';
@@ -137,17 +137,10 @@ export async function saveWorkflow(deps: WorkflowDeps, actor: WorkflowActor, inp
   if (problems.length > 0) throw errors.invalidDefinition(problems);
   const saved = await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const previous = await findDefinitionRow(db, actor.workspaceId, 'workflow', body.name, { forUpdate: true });
-    if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`Workflow "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
-    }
-    const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
-    const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);
-    const row = await writeDefinitionRow(db, 'workflow', { workspaceId: actor.workspaceId, previous, body, change, diff, actorId: actor.userId, deletedAt: null });
+    const { row, change, diff } = await saveDefinitionVersion(db, 'workflow', 'Workflow', actor, body, options);
     await auditDefinitionChange(db, actor, { definition: 'workflow', name: body.name, version: row.version, change, diff });
     await ensureFeedCursor(db, actor.workspaceId);
     await planSchedule(db, actor.workspaceId, row);
-    await bumpMetadataVersion(db, actor.workspaceId);
     return row;
   });
   deps.metadata.invalidate(actor.workspaceId);
@@ -165,12 +158,9 @@ export async function setWorkflowEnabled(deps: WorkflowDeps, actor: WorkflowActo
 export async function deleteWorkflow(deps: WorkflowDeps, actor: WorkflowActor, name: string): Promise<void> {
   await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const previous = await findDefinitionRow(db, actor.workspaceId, 'workflow', name, { forUpdate: true });
-    if (!previous || previous.deletedAt) throw errors.notFound('Workflow', name);
-    const row = await writeDefinitionRow(db, 'workflow', { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    const row = await deleteDefinitionVersion(db, 'workflow', 'Workflow', actor, name);
     await auditDefinitionChange(db, actor, { definition: 'workflow', name, version: row.version, change: 'deleted' });
     await planSchedule(db, actor.workspaceId, row);
-    await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.metadata.invalidate(actor.workspaceId);
 }

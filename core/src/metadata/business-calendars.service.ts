@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { appendAuditEvent } from '../audit/index.ts';
 import { checkBusinessCalendar } from '../calendars/index.ts';
 import { errors } from '../errors/index.ts';
-import { bumpMetadataVersion, findDefinitionRow, writeDefinitionRow, type StoredDefinition } from './definitions.repository.ts';
-import { diffJson } from './json-patch.ts';
+import { deleteDefinitionVersion, saveDefinitionVersion } from './definition-versions.ts';
+import type { StoredDefinition } from './definitions.repository.ts';
 import { validateDefinitionDocument } from './meta-schema.ts';
 import type { MetadataActor, MetadataDeps } from './object-definitions.service.ts';
 
@@ -27,15 +27,8 @@ export async function saveBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cach
   if (ruleProblems.length > 0) throw errors.invalidDefinition(ruleProblems);
   const saved = await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const previous = await findDefinitionRow(db, actor.workspaceId, 'businessCalendar', body.name, { forUpdate: true });
-    if (options.expectedVersion !== undefined && (previous?.version ?? 0) !== options.expectedVersion) {
-      throw errors.versionConflict(`Business calendar "${body.name}" is at version ${previous?.version ?? 0}, not ${options.expectedVersion}`, { current: previous && !previous.deletedAt ? { definition: previous.body, version: previous.version } : null });
-    }
-    const change = !previous ? 'created' : previous.deletedAt ? 'restored' : 'updated';
-    const diff = diffJson(previous?.deletedAt ? {} : (previous?.body ?? {}), body);
-    const row = await writeDefinitionRow(db, 'businessCalendar', { workspaceId: actor.workspaceId, previous, body, change, diff, actorId: actor.userId, deletedAt: null });
+    const { row, change, diff } = await saveDefinitionVersion(db, 'businessCalendar', 'Business calendar', actor, body, options);
     await auditCalendarChange(db, actor, { name: body.name, version: row.version, change, diff });
-    await bumpMetadataVersion(db, actor.workspaceId);
     return row;
   });
   deps.cache.invalidate(actor.workspaceId);
@@ -46,11 +39,8 @@ export async function saveBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cach
 export async function deleteBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cache'>, actor: MetadataActor, name: string): Promise<void> {
   await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const previous = await findDefinitionRow(db, actor.workspaceId, 'businessCalendar', name, { forUpdate: true });
-    if (!previous || previous.deletedAt) throw errors.notFound('Business calendar', name);
-    const row = await writeDefinitionRow(db, 'businessCalendar', { workspaceId: actor.workspaceId, previous, body: previous.body, change: 'deleted', diff: [], actorId: actor.userId, deletedAt: new Date() });
+    const row = await deleteDefinitionVersion(db, 'businessCalendar', 'Business calendar', actor, name);
     await auditCalendarChange(db, actor, { name, version: row.version, change: 'deleted' });
-    await bumpMetadataVersion(db, actor.workspaceId);
   });
   deps.cache.invalidate(actor.workspaceId);
 }

@@ -6,6 +6,8 @@ export {
   bumpMetadataVersion, findDefinitionRow, findObjectRow, listDefinitionRows, listObjectRows, listObjectVersions as listDefinitionVersions, METADATA_CHANNEL, writeDefinitionRow,
 } from './definitions.repository.ts';
 export { applyJsonPatch, diffJson } from './json-patch.ts';
+export { deleteDefinitionVersion, saveDefinitionVersion } from './definition-versions.ts';
+export type { DefinitionVersionWrite } from './definition-versions.ts';
 export type { JsonPatchOperation } from './json-patch.ts';
 export { createMetadataCache, loadWorkspaceMetadata } from './metadata-cache.ts';
 export type { MetadataCache, WorkspaceMetadata } from './metadata-cache.ts';
