@@ -6,3 +6,4 @@ export type { HealthReport } from './health.ts';
 export { platformVersion } from './version.ts';
 export * from './definitions/index.ts';
 export { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from './schemas.ts';
+export * from './plugins/index.ts';
