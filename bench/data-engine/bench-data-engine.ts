@@ -57,7 +57,7 @@ const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.
 async function main(): Promise<void> {
   const server = await startBenchPostgres();
   const database = await createTestDatabase(server.url);
-  const daicho = await startDaichoProcess({ DATABASE_URL: database.url, DAICHO_LOG_LEVEL: 'warn', DAICHO_IMPORT_LIMIT: '256mb' }, 120_000);
+  const daicho = await startDaichoProcess({ DATABASE_URL: database.url, DAICHO_LOG_LEVEL: 'warn', DAICHO_IMPORT_LIMIT: '256mb', ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}) }, 120_000);
   try {
     const password = /password: (\S+)/.exec(daicho.stdout())![1]!;
     const login = await post(`${daicho.url}/api/v1/auth/login`, { workspace: 'demo', email: 'admin@example.com', password });
