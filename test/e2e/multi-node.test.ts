@@ -6,7 +6,8 @@ import { makeDataDir, startDaichoProcess, type DaichoProcess } from '../support/
 import { queryDatabase } from '../support/database-inspection.ts';
 
 // Issue 10, first slice: two `api` processes and one `worker` process against one fresh database.
-// Definition and permission changes made through node A reach node B within 1 s (LISTEN/NOTIFY);
+// Definition and permission changes and revoked sessions made through node A reach node B within
+// 1 s (LISTEN/NOTIFY);
 // what is written through node B is sealed into the audit trail by the worker, the only node that
 // runs the sealer and works workflow runs, and a workflow it triggers runs to completion (api nodes
 // work no runs; see docs/operations/roles.md).
@@ -117,6 +118,13 @@ describe('two api nodes and a worker on one database', () => {
     expect((await api(a.url, admin, 'PUT', '/api/v1/meta/permission-sets/contact_reader', { name: 'contact_reader', labels: { en: 'Contact reader' }, objects: {} })).status).toBe(200);
     const revokeMs = await within(1000, async () => (await api(b.url, reader, 'GET', '/api/v1/records/contact')).status === 404);
     expect(revokeMs).toBeLessThan(1000);
+
+    // The reader's session, known to B (cached for DAICHO_SESSION_CACHE_MS, 5 s), is ended on A:
+    // B hears the revocation and refuses the token well within the cache time.
+    expect((await api(b.url, reader, 'GET', '/api/v1/auth/me')).status).toBe(200);
+    expect((await api(a.url, reader, 'POST', '/api/v1/auth/logout')).status).toBe(204);
+    const logoutMs = await within(1000, async () => (await api(b.url, reader, 'GET', '/api/v1/auth/me')).status === 401);
+    expect(logoutMs).toBeLessThan(1000);
 
     // A workflow saved on A; a contact created on B: the worker seals the event and the run completes.
     expect((await api(a.url, admin, 'PUT', '/api/v1/meta/workflows/welcome_note', welcome)).status).toBe(201);

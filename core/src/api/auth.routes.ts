@@ -97,7 +97,7 @@ export function authRoutes(deps: ApiDeps): RouteMount {
     const old = await deps.sessions.authenticate(presented, clientAddressOf(ctx));
     if (!old) return;
     await revokeSession(deps.em(), old.sessionId);
-    deps.sessions.forget(old.sessionId);
+    await deps.sessions.forget(old.sessionId);
   }
 
   router.get('/me', sessionBeforeTotp, async (ctx) => {
@@ -112,24 +112,24 @@ export function authRoutes(deps: ApiDeps): RouteMount {
     const changes = parseUserChanges(await readJsonBody(ctx), true);
     const updated = await updateUser(deps.em(), principal.workspaceId, principal.userId, changes);
     if (!updated) throw errors.notFound('User', principal.userId);
-    deps.sessions.forgetUser(principal.userId);
+    await deps.sessions.forgetUser(principal.userId);
     ctx.body = { ...publicPrincipal(principal), displayName: updated.displayName, locale: updated.locale, timeZone: updated.timeZone };
   });
 
   router.post('/logout', sessionBeforeTotp, person, async (ctx) => {
     const principal = principalOf(ctx);
     await revokeSession(deps.em(), principal.sessionId);
-    deps.sessions.forget(principal.sessionId);
+    await deps.sessions.forget(principal.sessionId);
     if (principal.authMethod === 'cookie') clearSessionCookie(ctx, deps);
     ctx.status = 204;
   });
 
-  // Ends every session of the user at once on this node; other nodes drop their cached copies
-  // within DAICHO_SESSION_CACHE_MS. API tokens stay: revoke them one by one.
+  // Ends every session of the user at once, on every node (the revocation is broadcast). API
+  // tokens stay: revoke them one by one.
   router.post('/logout-all', sessionBeforeTotp, person, async (ctx) => {
     const principal = principalOf(ctx);
     const revoked = await revokeUserSessions(deps.em(), principal.userId);
-    deps.sessions.forgetUser(principal.userId);
+    await deps.sessions.forgetUser(principal.userId);
     if (principal.authMethod === 'cookie') clearSessionCookie(ctx, deps);
     ctx.body = { revokedSessions: revoked };
   });
@@ -141,7 +141,7 @@ export function authRoutes(deps: ApiDeps): RouteMount {
     await setUserPassword(deps.em(), deps.auth.passwordPolicy, principal, body.newPassword as string);
     // Whoever else holds a session of this user (perhaps the reason for the change) is out.
     const revoked = await revokeUserSessions(deps.em(), principal.userId, principal.sessionId);
-    deps.sessions.forgetUser(principal.userId);
+    await deps.sessions.forgetUser(principal.userId);
     ctx.body = { revokedSessions: revoked };
   });
 

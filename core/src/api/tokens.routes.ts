@@ -46,7 +46,7 @@ export function tokensRoutes(deps: ApiDeps): RouteMount {
     if (!(await revokeApiToken(deps.em(), principal.workspaceId, ctx.params.id!, principal.isAdmin ? undefined : principal.userId))) {
       throw errors.notFound('API token', ctx.params.id!);
     }
-    deps.sessions.forget(ctx.params.id!);
+    await deps.sessions.forget(ctx.params.id!);
     ctx.status = 204;
   });
 

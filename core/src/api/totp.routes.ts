@@ -30,7 +30,7 @@ export function totpRoutes(deps: ApiDeps): RouteMount {
     if (!(await confirmTotpEnrolment(deps.em(), deps.auth, principal.userId, body.code as string))) {
       throw new DaichoError('TOTP_INVALID', 'The one-time code is not correct; check the time on your device and try the next code');
     }
-    deps.sessions.forgetUser(principal.userId);
+    await deps.sessions.forgetUser(principal.userId);
     ctx.body = { totpEnabled: true };
   });
 
@@ -39,7 +39,7 @@ export function totpRoutes(deps: ApiDeps): RouteMount {
     const body = await readStrings(ctx, ['password']);
     await verifyCurrentPassword(deps.em(), deps.auth, principal, body.password as string, 'password');
     await disableTotp(deps.em(), principal.userId);
-    deps.sessions.forgetUser(principal.userId);
+    await deps.sessions.forgetUser(principal.userId);
     ctx.body = { totpEnabled: false };
   });
 

@@ -77,7 +77,7 @@ export function usersRoutes(deps: ApiDeps): RouteMount {
     const user = await updateUser(deps.em(), principal.workspaceId, ctx.params.id!, changes);
     if (!user) throw errors.notFound('User', ctx.params.id!);
     if (changes.status === 'disabled') await revokeUserSessions(deps.em(), user.id);
-    deps.sessions.forgetUser(user.id);
+    await deps.sessions.forgetUser(user.id);
     // A new role or status applies from the next request on every node (the access snapshot is replaced).
     if (changes.roleName !== undefined || changes.status !== undefined) {
       await accessChanged({ em: deps.em, metadata: deps.metadata }, accessActorOf(ctx), {

@@ -27,7 +27,7 @@ export function workspaceSecurityRoutes(deps: ApiDeps): RouteMount {
       throw errors.validationFailed([{ path: '/ipAllowList', code: 'excludesYou', message: `must include your own address (${principal.clientAddress})` }]);
     }
     await setWorkspaceIpAllowList(deps.em(), principal.workspaceId, ipAllowList, principal.userId);
-    deps.workspaceAllowLists.forget(principal.workspaceId);
+    await deps.workspaceAllowLists.forget(principal.workspaceId);
     ctx.body = { ipAllowList, clientAddress: principal.clientAddress };
   });
 

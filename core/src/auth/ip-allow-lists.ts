@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
+import { sendNotification, type NotificationListener } from '../db/index.ts';
 import { formatIpAddress, ipInRanges, parseIpRange, parseIpRangeList, type IpRange } from '../config/index.ts';
 import { DaichoError, errors, type InputProblem } from '../errors/index.ts';
 
@@ -57,11 +58,15 @@ export async function setWorkspaceIpAllowList(em: EntityManager, workspaceId: st
     .execute();
 }
 
-/** Workspace allow-lists, cached briefly per node: a change reaches other nodes within the TTL, this node at once. */
+/** Workspace allow-lists, cached briefly per node: a change reaches every node at once (LISTEN/NOTIFY), a node that missed it within the TTL. */
 export interface WorkspaceAllowLists {
   get(workspaceId: string): Promise<readonly IpRange[]>;
-  forget(workspaceId: string): void;
+  forget(workspaceId: string): Promise<void>;
+  /** Hears other nodes' changes. Call before the listener starts. */
+  listenTo(listener: NotificationListener): void;
 }
+
+const ALLOW_LISTS_CHANNEL = 'daicho_allow_lists';
 
 export function createWorkspaceAllowLists(options: { em: () => EntityManager; ttlMs?: number }): WorkspaceAllowLists {
   const ttlMs = options.ttlMs ?? 5000;
@@ -77,8 +82,12 @@ export function createWorkspaceAllowLists(options: { em: () => EntityManager; tt
       }
       return ranges;
     },
-    forget(workspaceId) {
+    async forget(workspaceId) {
       entries.delete(workspaceId);
+      await sendNotification(options.em().getKysely(), ALLOW_LISTS_CHANNEL, workspaceId);
+    },
+    listenTo(listener) {
+      listener.subscribe(ALLOW_LISTS_CHANNEL, (workspaceId) => entries.delete(workspaceId), () => entries.clear());
     },
   };
 }

@@ -411,7 +411,7 @@ export const configVariables: readonly ConfigVariable[] = [
   {
     env: 'DAICHO_SESSION_CACHE_MS',
     key: 'sessionCacheMs',
-    description: 'How long a node trusts a checked session or API token before asking the database again, in milliseconds. A session revoked on another node stops working within this time.',
+    description: 'How long a node trusts a checked session or API token before asking the database again, in milliseconds. Revocations reach every node at once (LISTEN/NOTIFY); this bounds how long a node whose listening connection was down trusts a revoked session.',
     defaultText: '5000',
     parse: integer(0, 60_000, 5000),
   },

@@ -5,4 +5,6 @@ export { DatabaseUnreachableError, openDatabase, PLATFORM_SCHEMA } from './datab
 export type { Database, OpenDatabaseOptions, PoolStats } from './database.ts';
 export { startEmbeddedPostgres } from './embedded/index.ts';
 export type { EmbeddedPostgres, StartEmbeddedPostgresOptions } from './embedded/index.ts';
+export { createNotificationListener, sendNotification } from './notification-listener.ts';
+export type { NotificationListener } from './notification-listener.ts';
 export { generateUuidV7 } from './uuid.ts';

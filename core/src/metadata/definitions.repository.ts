@@ -1,6 +1,6 @@
 import type { BusinessCalendarDefinition, ObjectDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { sql, type Kysely } from 'kysely';
-import { generateUuidV7 } from '../db/index.ts';
+import { generateUuidV7, sendNotification } from '../db/index.ts';
 import type { JsonPatchOperation } from './json-patch.ts';
 
 /** The body of each kind of stored definition; more (views) join later. */
@@ -147,7 +147,7 @@ export async function bumpMetadataVersion(db: Db, workspaceId: string): Promise<
     .set({ metadata_version: sql`metadata_version + 1` })
     .where('id', '=', workspaceId).returning('metadata_version').executeTakeFirstOrThrow();
   const version = Number(row.metadata_version);
-  await sql`select pg_notify(${METADATA_CHANNEL}, ${`${workspaceId}:${version}`})`.execute(db);
+  await sendNotification(db, METADATA_CHANNEL, `${workspaceId}:${version}`);
   return version;
 }
 

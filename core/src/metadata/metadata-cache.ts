@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import type { NotificationListener } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { QueryCatalog, QueryObject } from '../query/index.ts';
 import { workspaceSchemaName } from '../storage/index.ts';
@@ -31,12 +31,9 @@ export interface MetadataCache {
   /** The current snapshot, loaded on first use and after every change. */
   get(workspaceId: string): Promise<WorkspaceMetadata>;
   invalidate(workspaceId: string): void;
-  /**
-   * Hears other nodes' changes (LISTEN/NOTIFY), with a periodic version check as fallback.
-   * Takes a database URL or the settings of a pg client.
-   */
-  startListening(connection: string | pg.ClientConfig): Promise<void>;
-  stop(): Promise<void>;
+  /** Hears other nodes' changes (LISTEN/NOTIFY), with a periodic version check as fallback. Call before the listener starts. */
+  listenTo(listener: NotificationListener): void;
+  stop(): void;
 }
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,9 +63,7 @@ export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promis
 
 export function createMetadataCache(options: { db: () => Db; logger: Logger; pollIntervalMs?: number }): MetadataCache {
   const entries = new Map<string, Promise<WorkspaceMetadata>>();
-  let listener: pg.Client | undefined;
   let poll: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   const invalidate = (workspaceId: string) => entries.delete(workspaceId);
 
@@ -77,23 +72,6 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
     if (!cached) return;
     const snapshot = await cached.catch(() => undefined);
     if (!snapshot || snapshot.version < version) invalidate(workspaceId);
-  };
-
-  const connect = async (connection: string | pg.ClientConfig): Promise<void> => {
-    const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection, application_name: 'daicho-metadata-listener' } : connection);
-    client.on('notification', (message) => {
-      const [workspaceId, version] = (message.payload ?? '').split(':');
-      if (workspaceId && version) void onVersion(workspaceId, Number(version));
-    });
-    client.on('error', (error) => {
-      options.logger.warn({ err: error }, 'metadata listener lost its connection; reconnecting');
-      listener = undefined;
-      // Changes missed while disconnected are caught by the next version check.
-      if (!stopped) setTimeout(() => void connect(connection).catch(() => undefined), 1000).unref();
-    });
-    await client.connect();
-    await client.query(`listen ${METADATA_CHANNEL}`);
-    listener = client;
   };
 
   return {
@@ -107,8 +85,12 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
       return entry;
     },
     invalidate,
-    async startListening(connection) {
-      await connect(connection);
+    listenTo(listener) {
+      listener.subscribe(METADATA_CHANNEL, (payload) => {
+        const [workspaceId, version] = payload.split(':');
+        if (workspaceId && version) void onVersion(workspaceId, Number(version));
+      });
+      // Changes missed while the listener was disconnected are caught by the version check.
       poll = setInterval(() => {
         readMetadataVersions(options.db()).then(
           (versions) => {
@@ -119,10 +101,8 @@ export function createMetadataCache(options: { db: () => Db; logger: Logger; pol
       }, options.pollIntervalMs ?? 5000);
       poll.unref();
     },
-    async stop() {
-      stopped = true;
+    stop() {
       if (poll) clearInterval(poll);
-      await listener?.end().catch(() => undefined);
     },
   };
 }

@@ -10,7 +10,7 @@ import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
 import { startAutomation, type Automation } from '../automation/index.ts';
 import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
-import { openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres } from '../db/index.ts';
+import { createNotificationListener, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres, type NotificationListener } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
 import type { Logger } from '../log/index.ts';
 import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
@@ -67,6 +67,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
   let embedded: EmbeddedPostgres | undefined;
   let database: Database | undefined;
   let automation: Automation | undefined;
+  let listener: NotificationListener | undefined;
   let metrics: PlatformMetrics | undefined;
   const servesApi = config.role !== 'worker';
   const runsBackground = config.role !== 'api';
@@ -100,7 +101,14 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     const firstStart = config.seedDemo ? await seedFirstStart(database.em()) : undefined;
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
-    await metadata.startListening(db.clientConfig('daicho-metadata-listener'));
+    const sessions = createSessionAuthenticator({ em: () => db.em(), settings: auth, ttlMs: config.sessionCacheMs });
+    const workspaceAllowLists = createWorkspaceAllowLists({ em: () => db.em(), ttlMs: config.sessionCacheMs });
+    // One LISTEN connection carries other nodes' definition changes and revocations.
+    listener = createNotificationListener({ connection: db.clientConfig('daicho-listener'), logger });
+    metadata.listenTo(listener);
+    sessions.listenTo(listener);
+    workspaceAllowLists.listenTo(listener);
+    await listener.start();
     automation = await startAutomation({
       em: () => db.em(),
       metadata,
@@ -119,9 +127,9 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
-      sessions: createSessionAuthenticator({ em: () => db.em(), settings: auth, ttlMs: config.sessionCacheMs }),
+      sessions,
       access: createAccessResolver({ db: () => db.em().getKysely(), metadata, logger }),
-      workspaceAllowLists: createWorkspaceAllowLists({ em: () => db.em(), ttlMs: config.sessionCacheMs }),
+      workspaceAllowLists,
       auth,
       cookieSecure: config.cookieSecure,
       // A role's sign-in limits live in its definition; tests may put their own in.
@@ -192,7 +200,8 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         platformMetrics.stop();
         await runningAutomation.stop();
         await auditSealer.stop();
-        await metadata.stop();
+        metadata.stop();
+        await listener?.stop();
         await db.close();
         await stopEmbedded?.stop();
       },
@@ -200,6 +209,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
   } catch (error) {
     metrics?.stop();
     await automation?.stop().catch(() => undefined);
+    await listener?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw error;
