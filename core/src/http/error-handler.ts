@@ -1,17 +1,21 @@
 import type { ErrorBody } from '@daicho/sdk';
-import { DaichoError } from '../errors/index.ts';
+import { DaichoError, errors, isDatabaseUnavailable } from '../errors/index.ts';
 import type { HttpMiddleware } from './context.ts';
 
 /**
  * The one place that turns a failure into a response: `{ "error": { code, message, details } }`.
- * A {@link DaichoError} keeps its code; anything else is `INTERNAL_ERROR`, whose cause goes to the
- * log and never to the client.
+ * A {@link DaichoError} keeps its code; a database that is down or unreachable is
+ * `SERVICE_UNAVAILABLE` with Retry-After; anything else is `INTERNAL_ERROR`, whose cause goes to
+ * the log and never to the client.
  */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 export function errorHandler(): HttpMiddleware {
   return async (ctx, next) => {
     try {
       await next();
-    } catch (caught) {
+    } catch (thrown) {
+      const caught = !(thrown instanceof DaichoError) && isDatabaseUnavailable(thrown) ? errors.serviceUnavailable('The database', DATABASE_RETRY_AFTER_SECONDS, thrown) : thrown;
       const error = caught instanceof DaichoError ? caught : undefined;
       const body: ErrorBody = error
         ? { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }), requestId: ctx.state.requestId } }

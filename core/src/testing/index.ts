@@ -3,6 +3,8 @@ import './provided-context.ts';
 
 export { createTestDatabase } from './test-database.ts';
 export type { TestDatabase } from './test-database.ts';
+export { startEmbeddedPostgres } from '../db/index.ts';
+export type { EmbeddedPostgres } from '../db/index.ts';
 export { startTestPostgresServer } from './test-postgres.ts';
 export type { TestPostgresServer } from './test-postgres.ts';
 export { startTestDaicho } from './test-server.ts';
