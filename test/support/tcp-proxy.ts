@@ -1,10 +1,11 @@
 // A small TCP proxy between Daichō and PostgreSQL for fault tests and scripts: it forwards to a
 // target that can change (a restarted server listens on a new port), and can add latency, hold
-// traffic (a dropped network: nothing arrives, nothing fails), refuse new connections (a server
-// that is down) or cut every open one.
+// traffic (a network partition: nothing arrives, nothing fails, and what was sent arrives once the
+// network heals, as TCP retransmits it), refuse new connections (a server that is down) or cut
+// every open one.
 import net from 'node:net';
 
-export type ProxyMode = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'blackhole' } | { kind: 'refuse' };
+export type ProxyMode = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'hold' } | { kind: 'refuse' };
 
 export interface TcpProxy {
   port: number;
@@ -20,11 +21,17 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   let target = targetPort;
   let mode: ProxyMode = { kind: 'pass' };
   const sockets = new Set<net.Socket>();
+  const held: Array<() => void> = [];
 
   // Each direction goes through `relay`, so a mode change applies to traffic already flowing.
   const relay = (from: net.Socket, to: net.Socket) => {
     from.on('data', (chunk: Buffer) => {
-      if (mode.kind === 'blackhole') return;
+      if (mode.kind === 'hold') {
+        held.push(() => {
+          if (!to.destroyed) to.write(chunk);
+        });
+        return;
+      }
       if (mode.kind === 'delay') {
         const ms = mode.ms;
         from.pause();
@@ -61,6 +68,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     setMode(next) {
       mode = next;
+      if (next.kind !== 'hold') for (const release of held.splice(0)) release();
     },
     cutAll() {
       for (const socket of sockets) socket.resetAndDestroy();

@@ -60,6 +60,9 @@ export interface PoolStats {
 }
 
 /** Thrown when the database cannot be reached at start. Its message is one line, safe to print. */
+/** How much longer than the server's statement timeout the client waits for an answer. */
+const CLIENT_TIMEOUT_MARGIN_MS = 2000;
+
 export class DatabaseUnreachableError extends Error {
   constructor(url: string, reason: string, options?: ErrorOptions) {
     super(`cannot reach the database at ${redactConnectionUrl(url)}: ${reason}`, options);
@@ -153,6 +156,10 @@ function ormConfig(options: OpenDatabaseOptions, session: { poolMax: number; ses
     driverOptions: {
       connectionTimeoutMillis: options.connectTimeoutMs,
       statement_timeout: options.statementTimeoutMs,
+      // The server's statement timeout cannot fire when the network to it is down: the client
+      // stops waiting a little after it (503), so no request hangs on a lost connection.
+      query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+      keepAlive: true,
       application_name: 'daicho',
       // Timestamps come back in UTC whatever the server's setting, so reading them is a string rewrite.
       options: session.sessionOptions,

@@ -14,6 +14,7 @@ describe('isDatabaseUnavailable', () => {
     ['a connection exception class (08006)', withCode('08006')],
     ['a connection ended mid-query', new Error('Connection terminated unexpectedly')],
     ['a pool that could not connect in time', new Error('timeout exceeded when trying to connect')],
+    ['no answer within the client-side query timeout', new Error('Query read timeout')],
     ['a wrapped cause', new Error('query failed', { cause: withCode('ECONNREFUSED') })],
     ["MikroORM's connection exception", Object.assign(new Error('x'), { name: 'ConnectionException' })],
   ])('is true for %s', (_label, error) => {

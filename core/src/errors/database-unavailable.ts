@@ -26,6 +26,7 @@ const unavailableStates = new Set(['57P01', '57P02', '57P03', '53300', '57014'])
 const unavailableMessages = [
   /^Connection terminated/,
   /^timeout exceeded when trying to connect/,
+  /^Query read timeout/,
   /Client has encountered a connection error and is not queryable/,
   /^Client was closed and is not queryable/,
 ];
