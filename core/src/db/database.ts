@@ -38,8 +38,8 @@ export interface Database {
   clientConfig(applicationName: string): pg.ClientConfig;
   /** A fresh entity manager with its own identity map; use one per unit of work. */
   em(): EntityManager;
-  /** Applies pending platform migrations under an advisory lock; returns their names. */
-  migrate(): Promise<string[]>;
+  /** Applies pending platform migrations (up to and including `to` when given) under an advisory lock; returns their names. */
+  migrate(to?: string): Promise<string[]>;
   /** Throws when the database cannot answer or migrations are pending. */
   checkReady(): Promise<void>;
   /** How the platform's connection pool is used right now (this process only). */
@@ -100,7 +100,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     appRole,
     clientConfig: (applicationName) => ({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs, application_name: applicationName, options: sessionOptions }),
     em: () => orm.em.fork(),
-    async migrate() {
+    async migrate(to) {
       // A session-level lock on a connection of its own: held while the migrator works on its
       // own connections, released when the session ends even if this process dies mid-way.
       const lock = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs, options: ownerSessionOptions });
@@ -112,7 +112,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         const owner = await MikroORM.init(ormConfig(options, { poolMax: 2, sessionOptions: ownerSessionOptions }));
         let names: string[];
         try {
-          names = (await owner.migrator.up()).map((migration) => migration.name);
+          names = (await owner.migrator.up(to === undefined ? undefined : { to })).map((migration) => migration.name);
         } finally {
           await owner.close(true);
         }
@@ -158,7 +158,7 @@ function ormConfig(options: OpenDatabaseOptions, session: { poolMax: number; ses
       statement_timeout: options.statementTimeoutMs,
       // The server's statement timeout cannot fire when the network to it is down: the client
       // stops waiting a little after it (503), so no request hangs on a lost connection.
-      query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
+      ...(options.statementTimeoutMs > 0 ? { query_timeout: options.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS } : {}),
       keepAlive: true,
       application_name: 'daicho',
       // Timestamps come back in UTC whatever the server's setting, so reading them is a string rewrite.

@@ -3,7 +3,7 @@
 export { DatabaseSetupError, DEFAULT_APP_ROLE } from './app-role.ts';
 export { DatabaseUnreachableError, openDatabase, PLATFORM_SCHEMA } from './database.ts';
 export type { Database, OpenDatabaseOptions, PoolStats } from './database.ts';
-export { startEmbeddedPostgres } from './embedded/index.ts';
+export { findRunningEmbeddedPostgres, startEmbeddedPostgres } from './embedded/index.ts';
 export type { EmbeddedPostgres, StartEmbeddedPostgresOptions } from './embedded/index.ts';
 export { createNotificationListener, sendNotification } from './notification-listener.ts';
 export type { NotificationListener } from './notification-listener.ts';

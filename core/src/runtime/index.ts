@@ -5,3 +5,4 @@ export { DEMO_ADMIN_EMAIL, DEMO_WORKSPACE_SLUG, seedFirstStart } from './first-s
 export type { FirstStartResult } from './first-start.ts';
 export { ListenError, serveDaicho } from './serve.ts';
 export type { RunningDaicho } from './serve.ts';
+export { runBackupCommand, runRestoreCommand } from './backup-commands.ts';

@@ -241,3 +241,27 @@ async function exists(file: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The URL of the embedded cluster that a running Daichō started in this data folder, read from
+ * PostgreSQL's own `postmaster.pid` (its fourth line is the port); undefined when none is running.
+ * For tools (backup) that work beside a running node without stopping its database.
+ */
+export async function findRunningEmbeddedPostgres(dataDirectory: string, database = 'daicho'): Promise<string | undefined> {
+  const dataDir = path.resolve(dataDirectory);
+  let pidFile: string;
+  try {
+    pidFile = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pid, , , port] = pidFile.split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    // EPERM: alive, owned by the postgres user.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  const credentials = await readOrCreateCredentials(dataDir);
+  return `postgres://${CLUSTER_USER}:${encodeURIComponent(credentials.password)}@127.0.0.1:${Number(port)}/${database}`;
+}
