@@ -23,7 +23,8 @@ export const guestBootstrapSource = String.raw`
 const bridge = $0;
 const global = globalThis;
 const { apply, ownKeys, deleteProperty, defineProperty, getOwnPropertyDescriptor } = Reflect;
-const { hasOwn, freeze, create } = Object;
+const { hasOwn, freeze, create, keys: objectKeys } = Object;
+const isArray = Array.isArray;
 const parseJson = JSON.parse;
 const stringifyJson = JSON.stringify;
 const ErrorCtor = Error;
@@ -102,8 +103,45 @@ function jsonDepthOver(json, max) {
   return false;
 }
 
+// A walk before JSON.stringify, which is slow to give up on deep values (its cycle check is
+// linear per level): depth, value count and string lengths, with an explicit stack.
+function shapeProblem(value, what) {
+  const stack = create(null);
+  const depths = create(null);
+  stack[0] = value;
+  depths[0] = 1;
+  let size = 1;
+  let budget = limits.maxOutputBytes;
+  while (size > 0) {
+    size--;
+    const current = stack[size];
+    const depth = depths[size];
+    if (typeof current === 'string') {
+      budget -= current.length;
+      if (budget < 0) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limits.maxOutputDepth) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is nested deeper than ' + limits.maxOutputDepth + ' levels');
+    const array = isArray(current);
+    const keys = array ? null : objectKeys(current);
+    const count = array ? current.length : keys.length;
+    // Every value takes at least one byte of JSON.
+    budget -= count;
+    if (budget < 0) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
+    for (let i = 0; i < count; i++) {
+      stack[size] = array ? current[i] : current[keys[i]];
+      depths[size] = depth + 1;
+      size++;
+    }
+  }
+  return null;
+}
+
 // JSON text of a guest value, or a sandbox error; nothing is copied out before this passes.
 function toCheckedJson(value, what) {
+  const problem = shapeProblem(value, what);
+  if (problem !== null) return problem;
   let json;
   try {
     json = stringifyJson(value === undefined ? null : value);
