@@ -96,7 +96,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       case 'PLUGIN_UNAVAILABLE':
         return sandboxErrors.unavailable(key, message);
       default:
-        return sandboxErrors.pluginError(key, message.slice(0, 1000));
+        return sandboxErrors.pluginError(key, message.slice(0, 2000));
     }
   }
 
