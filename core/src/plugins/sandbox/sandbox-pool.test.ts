@@ -175,7 +175,12 @@ describe('a sandbox pool', () => {
       code: 'PLUGIN_ERROR',
       details: { plugin: 'acme.broken@1.0.0', message: expect.stringMatching(/^The bundle failed to load/) },
     });
-    await expect(pool.load({ key: 'w2:acme.empty@1.0.0', code: '1 + 1', limits: testLimits })).rejects.toMatchObject({ code: 'PLUGIN_ERROR' });
+    // Loaded lazily, the same bundle fails its first call instead.
+    await pool.load({ key: 'w2:acme.empty@1.0.0', code: '1 + 1', limits: testLimits });
+    await expect(pool.invoke('w2:acme.empty@1.0.0', 'actions/acme.echo', null, nullHost)).rejects.toMatchObject({
+      code: 'PLUGIN_ERROR',
+      details: { message: 'The bundle does not assign a plugin definition to __daicho_plugin__' },
+    });
   });
 
   it('accepts a bundle whose namespace is the definition itself', async () => {

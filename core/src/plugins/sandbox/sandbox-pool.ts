@@ -189,11 +189,12 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   }
 
   /** The runner holding `key`, with the key loaded in its current process. */
-  async function ensureLoaded(plugin: SandboxPlugin, eager: boolean): Promise<number> {
+  async function ensureLoaded(plugin: SandboxPlugin, load: { replace: boolean; eager: boolean } = { replace: false, eager: false }): Promise<number> {
     const runner = runnerOf(plugin.key);
     const keys = loaded[runner]!;
     let loading = keys.get(plugin.key);
-    if (!loading || eager) {
+    const { eager } = load;
+    if (!loading || load.replace) {
       const { deadlineMs: _deadline, ...limits } = plugin.limits;
       loading = runners[runner]!.request({ type: 'load', key: plugin.key, code: plugin.code, limits, eager }).then((reply) => {
         if (!reply.ok) throw failureError(plugin.key, reply.code, reply.message);
@@ -227,8 +228,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       if (closed) throw sandboxErrors.unavailable(plugin.key, 'the sandbox is closed');
       plugins.set(plugin.key, plugin);
       try {
-        await ensureLoaded(plugin, true);
-        if (!loadOptions.eager) return;
+        await ensureLoaded(plugin, { replace: true, eager: loadOptions.eager === true });
       } catch (error) {
         if (error instanceof DaichoError && error.code === 'PLUGIN_ERROR' && plugins.get(plugin.key) === plugin) plugins.delete(plugin.key);
         throw error;
@@ -257,10 +257,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
         };
         invocations.set(invocation.id, invocation);
         const inputJson = JSON.stringify(input ?? null);
-        ensureLoaded(plugin, false)
+        ensureLoaded(plugin)
           .then((runner) => runners[runner]!.send({ type: 'invoke', invocationId: invocation.id, key, path: handler, inputJson }))
           .then((sent) => {
-            if (!sent) settle(invocation, sandboxErrors.unavailable(key, 'the sandbox is closed'));
+            if (!sent) settle(invocation, sandboxErrors.unavailable(key, closed ? 'the sandbox is closed' : 'its runner process is not running'));
           })
           .catch((error: unknown) => settle(invocation, error));
       });
@@ -275,7 +275,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
 
     async handlers(key) {
       const plugin = requirePlugin(key);
-      const runner = await ensureLoaded(plugin, false);
+      const runner = await ensureLoaded(plugin);
       const reply = await runners[runner]!.request({ type: 'handlers', key });
       if (!reply.ok) throw failureError(key, reply.code, reply.message);
       let paths: JsonValue;
