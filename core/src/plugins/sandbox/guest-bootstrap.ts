@@ -40,6 +40,9 @@ const weakMapSet = WeakMap.prototype.set;
 const weakMapHas = WeakMap.prototype.has;
 const StringCtor = String;
 const charCodeAt = String.prototype.charCodeAt;
+const regexExec = RegExp.prototype.exec;
+const encodeText = encodeURIComponent;
+const unescapeText = unescape;
 const stringSlice = String.prototype.slice;
 const DateCtor = Date;
 const toISOString = Date.prototype.toISOString;
@@ -74,31 +77,32 @@ function cap(text) {
   return text.length > maxMessageLength ? apply(stringSlice, text, [0, maxMessageLength]) + '…' : text;
 }
 
-// UTF-8 length, counted only up to limit + 1 (the caller only needs to know "over").
-function utf8Length(text, limit) {
-  let bytes = 0;
-  for (let i = 0; i < text.length && bytes <= limit; i++) {
-    const c = apply(charCodeAt, text, [i]);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00) { bytes += 4; i++; }
-    else bytes += 3;
+// UTF-8 length at native speed; a lone surrogate (only possible in log text) counts 3 per unit.
+function utf8Length(text) {
+  try {
+    return unescapeText(encodeText(text)).length;
+  } catch {
+    return text.length * 3;
   }
-  return bytes;
 }
 
-// Nesting of JSON text without recursion: brackets outside strings.
+function overBytes(text, limit) {
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && utf8Length(text) > limit;
+}
+
+// Nesting of JSON text: one regular-expression match per string or bracket, never per character.
+// The built-in exec is applied directly, so a replaced RegExp.prototype changes nothing.
+const jsonTokens = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/g;
 function jsonDepthOver(json, max) {
+  jsonTokens.lastIndex = 0;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = apply(charCodeAt, json, [i]);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) { if (++depth > max) return true; }
-    else if (c === 93 || c === 125) depth--;
+  let match;
+  while ((match = apply(regexExec, jsonTokens, [json])) !== null) {
+    const c = apply(charCodeAt, match[0], [0]);
+    if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
   }
   return false;
 }
@@ -150,7 +154,7 @@ function toCheckedJson(value, what) {
     return sandboxError('PLUGIN_ERROR', what + ' is not JSON (a cycle, a BigInt, or a toJSON that threw)');
   }
   if (json === undefined) json = 'null';
-  if (json.length > limits.maxOutputBytes || utf8Length(json, limits.maxOutputBytes) > limits.maxOutputBytes) {
+  if (overBytes(json, limits.maxOutputBytes)) {
     return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
   }
   if (jsonDepthOver(json, limits.maxOutputDepth)) {
@@ -201,16 +205,20 @@ function log(invocation, level, args) {
   }
   const at = apply(toISOString, new DateCtor(dateNow()), []);
   const overhead = 40 + level.length;
-  let room = limits.maxLogBytes - invocation.logBytes - overhead;
+  const room = limits.maxLogBytes - invocation.logBytes - overhead;
   if (room <= 0) {
     invocation.truncated = true;
     return;
   }
-  let bytes = utf8Length(message, room);
-  if (bytes > room) {
+  if (message.length > room) {
     invocation.truncated = true;
     message = apply(stringSlice, message, [0, room]);
-    while ((bytes = utf8Length(message, room)) > room) message = apply(stringSlice, message, [0, (message.length >> 1)]);
+  }
+  let bytes = utf8Length(message);
+  while (bytes > room) {
+    invocation.truncated = true;
+    message = apply(stringSlice, message, [0, (message.length * room / bytes) | 0]);
+    bytes = utf8Length(message);
   }
   invocation.logBytes += bytes + overhead;
   invocation.logs += (invocation.logs === '' ? '' : ',') + stringifyJson({ __proto__: null, level, message, at });

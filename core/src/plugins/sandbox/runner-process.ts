@@ -21,6 +21,15 @@ export interface RunnerProcessOptions {
   restartDelayMs: number;
 }
 
+/** The few variables a runner keeps from the parent's environment. */
+export function runnerEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV']) {
+    if (env[name] !== undefined) kept[name] = env[name];
+  }
+  return kept;
+}
+
 export class RunnerProcess {
   readonly #options: RunnerProcessOptions;
   #child: ChildProcess | null = null;
@@ -82,6 +91,9 @@ export class RunnerProcess {
       // isolated-vm requires --no-node-snapshot on Node 20 and later.
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       serialization: 'json',
+      // Defence in depth: the runner needs no setting, so no secret (database URL, secret key)
+      // sits in the environment of the process that runs plugin code.
+      env: runnerEnvironment(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child = child;

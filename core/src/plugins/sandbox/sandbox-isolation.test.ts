@@ -47,6 +47,14 @@ const isolation = pluginBundle(`{
       return 'tampered';
     },
     'x.afterTamper': async (input, ctx) => { const settings = await ctx.settings.get(); return settings; },
+    'x.callSites': () => {
+      const original = Error.prepareStackTrace;
+      Error.prepareStackTrace = (error, sites) => sites.map((site) => typeof site.getFunction() + '/' + typeof site.getThis());
+      const sites = new Error('probe').stack;
+      Error.prepareStackTrace = original;
+      return sites.slice(1);
+    },
+    'x.deepToJson': () => ({ toJSON() { let value = []; for (let i = 0; i < 100; i++) value = [value]; return value; } }),
     'x.protoKey': () => JSON.parse('{"ok":1,"__proto__":{"polluted":true}}'),
     'x.constructorKey': () => ({ constructor: { prototype: { polluted: true } } }),
     'x.nested': () => ({ a: { b: [{ c: 1 }] } }),
@@ -161,7 +169,27 @@ describe('what plugin code can reach (row 11)', () => {
   });
 });
 
+describe('the bootstrap behind plugin code', () => {
+  it('is out of reach through Function.caller and V8 call sites', async () => {
+    // Sloppy-mode code may read .caller; the bootstrap is strict, so it reads null.
+    const sloppy = 'w1:x.sloppy@1.0.0';
+    await pool.load({ key: sloppy, code: `var __daicho_plugin__ = { actions: { 'x.caller': function probe() { return String(probe.caller); } } };`, limits: testLimits });
+    expect((await pool.invoke(sloppy, 'actions/x.caller', null, nullHost)).value).toBe('null');
+    const sites = (await pool.invoke(key, 'actions/x.callSites', null, nullHost)).value as string[];
+    expect(sites.length).toBeGreaterThan(0);
+    expect(sites.every((site) => site === 'undefined/undefined')).toBe(true);
+  });
+});
+
 describe('data plugin code returns (row 8)', () => {
+  it('is measured after toJSON ran, inside the isolate', async () => {
+    await expect(pool.invoke(key, 'actions/x.deepToJson', null, nullHost)).rejects.toMatchObject({
+      code: 'PLUGIN_OUTPUT_TOO_LARGE',
+      details: { message: 'The result is nested deeper than 32 levels' },
+    });
+  });
+
+
   it('never reaches Object.prototype: dangerous keys are refused', async () => {
     for (const handler of ['actions/x.protoKey', 'actions/x.constructorKey']) {
       await expect(pool.invoke(key, handler, null, nullHost)).rejects.toMatchObject({ code: 'PLUGIN_ERROR', details: { message: expect.stringMatching(/^the result has the key "(__proto__|constructor)"/) } });

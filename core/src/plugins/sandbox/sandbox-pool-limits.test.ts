@@ -53,6 +53,7 @@ const hostile = pluginBundle(`{
     'x.bigArray': () => new Array(1000000).fill(0),
     'x.deep': () => { let value = []; for (let i = 0; i < 100000; i++) value = [value]; return value; },
     'x.deepObject': () => { let value = {}; for (let i = 0; i < 40; i++) value = { value }; return value; },
+    'x.floodJa': (input, ctx) => { ctx.log.info('短'); ctx.log.info('顧客'.repeat(100000)); return 'ok'; },
     'x.flood': (input, ctx) => {
       const line = 'x'.repeat(1024 * 1024);
       for (let i = 0; i < 100; i++) ctx.log.info(line);
@@ -93,7 +94,7 @@ describe('sandbox limits', () => {
   });
 
   it('ends an endless loop of awaited host calls at the wall-clock deadline (row 3)', async () => {
-    await limited('w1:x.hostLoop@1.0.0', { deadlineMs: 200, maxHostCalls: 1_000_000 });
+    await limited('w1:x.hostLoop@1.0.0', { deadlineMs: 200, maxHostCalls: 100_000 });
     let hostCalls = 0;
     const { error, ms } = await timed(() =>
       pool.invoke('w1:x.hostLoop@1.0.0', 'actions/x.hostLoop', null, async () => {
@@ -104,6 +105,7 @@ describe('sandbox limits', () => {
     expect(error).toMatchObject({ code: 'PLUGIN_DEADLINE', details: { plugin: 'x.hostLoop@1.0.0', deadlineMs: 200 } });
     expect(ms).toBeLessThan(500);
     expect(hostCalls).toBeGreaterThan(0);
+    expect(hostCalls).toBeLessThanOrEqual(100_000);
     // The isolate is gone: no more host calls arrive after the deadline.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const after = hostCalls;
@@ -171,5 +173,13 @@ describe('sandbox limits', () => {
     expect(bytes).toBeLessThanOrEqual(testLimits.maxLogBytes);
     expect(bytes).toBeGreaterThan(testLimits.maxLogBytes / 2);
     expect(other).toMatchObject({ value: 'pong', logs: [], logsTruncated: false });
+
+    // The cap counts UTF-8 bytes, not characters.
+    const japanese = await pool.invoke('w1:x.flood@1.0.0', 'actions/x.floodJa', null, nullHost);
+    expect(japanese.logsTruncated).toBe(true);
+    expect(japanese.logs[0]!.message).toBe('短');
+    const japaneseBytes = japanese.logs.reduce((sum, line) => sum + Buffer.byteLength(line.message), 0);
+    expect(japaneseBytes).toBeLessThanOrEqual(testLimits.maxLogBytes);
+    expect(japaneseBytes).toBeGreaterThan(testLimits.maxLogBytes / 2);
   });
 });
