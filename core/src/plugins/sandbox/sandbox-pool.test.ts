@@ -35,6 +35,13 @@ const deals = pluginBundle(`{
       }
     },
     'acme.uncaught': async (input, ctx) => { await ctx.records.get('acme.deal', 'r1'); return 'unreachable'; },
+    'acme.interleaved': async (input, ctx) => {
+      ctx.log.info('start', input.n);
+      const first = await ctx.kv.get('a' + input.n);
+      ctx.log.info('middle', input.n);
+      const second = await ctx.kv.get('b' + input.n);
+      return [first, second];
+    },
     'acme.slow': async (input, ctx) => { await ctx.kv.get('slow'); return 'done'; },
     'acme.wide': async (input, ctx) => {
       try { await ctx.kv.set('k', 'x'.repeat(100000)); } catch (error) { return error.code; }
@@ -77,7 +84,7 @@ describe('a sandbox pool', () => {
 
   it('lists the handler paths the definition exports', async () => {
     expect((await pool.handlers('w1:acme.deals@1.0.0')).sort()).toEqual([
-      'actions/acme.echo', 'actions/acme.every', 'actions/acme.kv', 'actions/acme.slow', 'actions/acme.uncaught', 'actions/acme.wide',
+      'actions/acme.echo', 'actions/acme.every', 'actions/acme.interleaved', 'actions/acme.kv', 'actions/acme.slow', 'actions/acme.uncaught', 'actions/acme.wide',
       'hooks/acme.deal/afterCreate', 'hooks/acme.deal/beforeCreate', 'migrations/1.1.0', 'schedules/nightly',
     ]);
   });
@@ -140,6 +147,21 @@ describe('a sandbox pool', () => {
     expect(called).toBe(0);
   });
 
+  it('keeps concurrent calls of one plugin apart: host calls, results and logs', async () => {
+    const host: HostCallHandler = async (_method, args) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+      return args[0]!;
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => pool.invoke('w1:acme.deals@1.0.0', 'actions/acme.interleaved', { n }, host)),
+    );
+    results.forEach((result, n) => {
+      expect(result.value).toEqual([`a${n}`, `b${n}`]);
+      expect(result.logs.map((line) => line.message)).toEqual([`start ${n}`, `middle ${n}`]);
+      expect(result.hostCalls).toBe(2);
+    });
+  });
+
   it('fails in-flight calls with PLUGIN_UNAVAILABLE when a runner is killed, then serves again (row 5)', async () => {
     let hostCalled!: () => void;
     const reached = new Promise<void>((resolve) => (hostCalled = resolve));
@@ -157,6 +179,17 @@ describe('a sandbox pool', () => {
     expect(again.value).toEqual({ n: 1 });
     expect(performance.now() - started).toBeLessThan(3000);
     expect(runnerPids().filter((pid) => pids.includes(pid))).toEqual([]);
+  });
+
+  it('stops its runner processes on close', async () => {
+    const before = new Set(runnerPids());
+    const own = createSandboxPool({ runners: 1 });
+    await own.load({ key: 'w3:acme.echo@1.0.0', code: pluginBundle(`{ actions: { 'acme.echo': (input) => input } }`), limits: testLimits }, { eager: true });
+    const started = runnerPids().filter((pid) => !before.has(pid));
+    expect(started).toHaveLength(1);
+    await own.close();
+    expect(runnerPids()).not.toContain(started[0]);
+    await expect(own.invoke('w3:acme.echo@1.0.0', 'actions/acme.echo', 1, nullHost)).rejects.toMatchObject({ code: 'PLUGIN_UNAVAILABLE' });
   });
 
   it('unloads a plugin: later calls fail with PLUGIN_UNAVAILABLE until it is loaded again', async () => {

@@ -237,8 +237,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
 
     invoke(key, handler, input, hostCalls) {
       let plugin: SandboxPlugin;
+      let inputJson: string;
       try {
         plugin = requirePlugin(key);
+        inputJson = JSON.stringify(input ?? null);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -256,7 +258,6 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
           reject,
         };
         invocations.set(invocation.id, invocation);
-        const inputJson = JSON.stringify(input ?? null);
         ensureLoaded(plugin)
           .then((runner) => runners[runner]!.send({ type: 'invoke', invocationId: invocation.id, key, path: handler, inputJson }))
           .then((sent) => {
