@@ -32,4 +32,9 @@ describe('the isolated-vm version guard (row 11)', () => {
     walk(root);
     expect(importers).toEqual(['plugins/sandbox/plugin-isolate.ts']);
   });
+
+  it('gives isolates source text only: no cached data, snapshot or native module (row 12)', () => {
+    const source = fs.readFileSync(path.join(import.meta.dirname, 'plugin-isolate.ts'), 'utf8');
+    expect(source).not.toMatch(/cachedData\s*:|produceCachedData|createSnapshot|snapshot\s*:|NativeModule/);
+  });
 });

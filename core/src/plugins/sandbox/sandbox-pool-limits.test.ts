@@ -2,7 +2,7 @@
 // followed by a call to another plugin that must still succeed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxPool, type SandboxPool } from './index.ts';
-import { nullHost, pluginBundle, testLimits } from './plugin-fixtures.ts';
+import { nullHost, pluginBundle, runnerPids, testLimits } from './plugin-fixtures.ts';
 
 let pool: SandboxPool;
 const bystander = 'w9:acme.bystander@1.0.0';
@@ -134,10 +134,13 @@ describe('sandbox limits', () => {
 
   it('disposes an isolate over its memory limit and recreates it on the next call (row 4)', async () => {
     await limited('w1:x.memory@1.0.0', { memoryMb: 16, cpuTimeoutMs: 5000, deadlineMs: 8000 });
+    const runnersBefore = runnerPids().sort();
     const { error } = await timed(() => pool.invoke('w1:x.memory@1.0.0', 'actions/x.memory', null, nullHost));
     expect(error).toMatchObject({ code: 'PLUGIN_MEMORY_LIMIT', status: 503 });
     expect((await pool.invoke('w1:x.memory@1.0.0', 'actions/x.ok', null, nullHost)).value).toBe('ok');
     await expectBystanderServed();
+    // The runner process survived; only the isolate went.
+    expect(runnerPids().sort()).toEqual(runnersBefore);
   });
 
   it('refuses a 40 MB string and a million-element array before copying them (row 6)', async () => {

@@ -16,7 +16,7 @@ export interface SandboxPoolOptions {
   runners?: number;
   /** Runner crashes and restarts are logged here. */
   logger?: Pick<Logger, 'warn'>;
-  /** How long a runner may take to dispose an isolate after a deadline before it is killed, ms. */
+  /** How long a runner may take to dispose an isolate after a deadline before it is killed, ms; 0 kills it at once. */
   resetGraceMs?: number;
   /** First restart delay of a runner that keeps crashing, ms. */
   restartDelayMs?: number;
@@ -213,6 +213,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     const runner = runners[invocation.runner]!;
     // The runner disposes the isolate (which stops plugin code at once); a runner that does not
     // answer in time is stuck, and is replaced.
+    if (resetGraceMs <= 0) {
+      runner.kill();
+      return;
+    }
     const grace = setTimeout(() => runner.kill(), resetGraceMs);
     void runner.request({ type: 'reset', key: invocation.key, reason: 'deadline' }).finally(() => clearTimeout(grace));
   }
