@@ -12,7 +12,7 @@ beforeAll(async () => {
   pool = createSandboxPool({ runners: 1 });
   await pool.load({ key, code: isolation, limits: testLimits });
   await pool.load({ key: bystander, code: pluginBundle(`{ actions: { 'acme.ping': () => 'pong' } }`), limits: testLimits });
-});
+}, 20_000);
 
 afterAll(async () => {
   await pool.close();

@@ -10,7 +10,7 @@ const bystander = 'w9:acme.bystander@1.0.0';
 beforeAll(async () => {
   pool = createSandboxPool({ runners: 2 });
   await pool.load({ key: bystander, code: pluginBundle(`{ actions: { 'acme.ping': () => 'pong' } }`), limits: testLimits }, { eager: true });
-});
+}, 20_000);
 
 afterAll(async () => {
   await pool.close();

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaichoError } from '../../errors/index.ts';
 import { createSandboxPool, type HostCallHandler, type SandboxPool } from './index.ts';
 import { nullHost, pluginBundle, runnerPids, testLimits } from './plugin-fixtures.ts';
 
 let pool: SandboxPool;
+/** Starting a runner process takes 0.3–0.5 s, several times that on a loaded machine. */
+const slowStart = 20_000;
 
 beforeAll(() => {
   pool = createSandboxPool({ runners: 2 });
@@ -64,7 +67,7 @@ const deals = pluginBundle(`{
 }`);
 
 describe('a sandbox pool', () => {
-  it('runs a hook that returns values to set, with its logs (happy path)', async () => {
+  it('runs a hook that returns values to set, with its logs (happy path)', { timeout: slowStart }, async () => {
     await pool.load({ key: 'w1:acme.deals@1.0.0', code: deals, limits: testLimits });
     const calls: unknown[] = [];
     const host: HostCallHandler = async (method, args) => {
@@ -162,7 +165,7 @@ describe('a sandbox pool', () => {
     });
   });
 
-  it('fails in-flight calls with PLUGIN_UNAVAILABLE when a runner is killed, then serves again (row 5)', async () => {
+  it('fails in-flight calls with PLUGIN_UNAVAILABLE when a runner is killed, then serves again (row 5)', { timeout: slowStart }, async () => {
     let hostCalled!: () => void;
     const reached = new Promise<void>((resolve) => (hostCalled = resolve));
     const call = pool.invoke('w1:acme.deals@1.0.0', 'actions/acme.slow', null, () => {
@@ -184,7 +187,7 @@ describe('a sandbox pool', () => {
     expect(runnerPids().filter((pid) => pids.includes(pid))).toEqual([]);
   });
 
-  it('kills and replaces a runner after a deadline when it may not take time to dispose the isolate (resetGraceMs 0)', async () => {
+  it('kills and replaces a runner after a deadline when it may not take time to dispose the isolate (resetGraceMs 0)', { timeout: slowStart }, async () => {
     const before = new Set(runnerPids());
     const own = createSandboxPool({ runners: 1, resetGraceMs: 0 });
     try {
@@ -205,7 +208,7 @@ describe('a sandbox pool', () => {
     }
   });
 
-  it('stops its runner processes on close', async () => {
+  it('stops its runner processes on close', { timeout: slowStart }, async () => {
     const before = new Set(runnerPids());
     const own = createSandboxPool({ runners: 1 });
     await own.load({ key: 'w3:acme.echo@1.0.0', code: pluginBundle(`{ actions: { 'acme.echo': (input) => input } }`), limits: testLimits }, { eager: true });
@@ -238,6 +241,11 @@ describe('a sandbox pool', () => {
       code: 'PLUGIN_ERROR',
       details: { message: 'The bundle does not assign a plugin definition to __daicho_plugin__' },
     });
+  });
+
+  it.runIf(fs.existsSync('/proc/self/maps'))('never loads isolated-vm into the calling process', async () => {
+    expect((await pool.invoke('w1:acme.deals@1.0.0', 'actions/acme.echo', 1, nullHost)).value).toBe(1);
+    expect(fs.readFileSync('/proc/self/maps', 'utf8')).not.toMatch(/isolated[-_]vm/);
   });
 
   it('accepts a bundle whose namespace is the definition itself', async () => {
