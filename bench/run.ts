@@ -4,6 +4,7 @@ import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 import { benchDbRestart } from './faults/db-restart.ts';
+import { benchPluginSandbox } from './plugin-sandbox.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'business-time': benchBusinessTime,
   automation: benchAutomation,
   'db-restart': benchDbRestart,
+  'plugin-sandbox': benchPluginSandbox,
 };
 
 const names = process.argv.slice(2);
