@@ -1,5 +1,6 @@
 // `pnpm bench [name…]`: runs the named benchmarks (all when none is named) and prints figures.
 import { benchAutomation } from './automation.ts';
+import { benchBackup } from './backup.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'data-engine': benchDataEngine,
   'business-time': benchBusinessTime,
   automation: benchAutomation,
+  backup: benchBackup,
   'db-restart': benchDbRestart,
   'plugin-sandbox': benchPluginSandbox,
 };
