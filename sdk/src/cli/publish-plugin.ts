@@ -1,0 +1,66 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { PluginSignature } from '../plugins/contract.ts';
+import { readPluginPackage, verifyPluginSignature } from '../plugins/tools.ts';
+import { CliError } from './cli-error.ts';
+
+/** The marketplace route `publish` posts to, under the registry's URL. */
+export const publishPath = '/api/v1/marketplace/packages';
+
+/**
+ * The body of `POST /api/v1/marketplace/packages`: the package, base64, and its detached signature.
+ * JSON rather than multipart so that a registry needs no multipart parser.
+ */
+export interface PublishRequestBody {
+  package: string;
+  signature: PluginSignature;
+}
+
+export interface PublishOptions {
+  registry: string;
+  token: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * `daicho-plugin publish <tgz>`: checks the package and `<tgz>.sig.json` locally (the same checks
+ * as install, and that the signature verifies with its own key), then posts both to the registry
+ * with `Authorization: Bearer <token>`. Returns the registry's JSON answer.
+ */
+export async function publishPackage(packageFile: string, options: PublishOptions): Promise<unknown> {
+  const signatureFile = `${packageFile}.sig.json`;
+  if (!existsSync(packageFile)) throw new CliError(`${packageFile} does not exist`);
+  if (!existsSync(signatureFile)) throw new CliError(`${signatureFile} does not exist; run daicho-plugin sign first`);
+  const bytes = readFileSync(packageFile);
+  const signature = JSON.parse(readFileSync(signatureFile, 'utf8')) as PluginSignature;
+  await readPluginPackage(bytes);
+  const verified = verifyPluginSignature(bytes, signature, [signature.publicKey]);
+  if (!verified.ok) throw new CliError(`${signatureFile} does not match the package: ${verified.message}`);
+
+  let url: URL;
+  try {
+    url = new URL(publishPath, options.registry.endsWith('/') ? options.registry : `${options.registry}/`);
+  } catch {
+    throw new CliError(`--registry ${options.registry} is not a URL`);
+  }
+  if (url.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new CliError('The registry must be https (plain http only for localhost)');
+  }
+  const body: PublishRequestBody = { package: bytes.toString('base64'), signature };
+  const response = await (options.fetch ?? fetch)(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let answer: unknown = text;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the message
+  }
+  if (!response.ok) {
+    const error = (answer as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new CliError(`The registry refused the package: ${response.status} ${error?.code ?? ''} ${error?.message ?? (typeof answer === 'string' ? answer.slice(0, 200) : '')}`.trim());
+  }
+  return answer;
+}

@@ -1,0 +1,26 @@
+/** The request of `ctx.http.fetch`. Bodies are text; send JSON with `JSON.stringify`. */
+export interface FetchOptions {
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** The answer of `ctx.http.fetch`. */
+export interface FetchResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * `ctx.http`: outbound https calls to URLs an `http.fetch:<pattern>` permission covers.
+ *
+ * @example
+ * const answer = await ctx.http.fetch('https://hooks.example.com/new-deal', {
+ *   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }),
+ * });
+ * if (answer.status >= 400) ctx.log.warn('webhook refused', answer.status);
+ */
+export interface HttpApi {
+  fetch(url: string, options?: FetchOptions): Promise<FetchResult>;
+}
