@@ -29,11 +29,11 @@ export interface PluginContext<Objects extends ObjectRecordTypes = UntypedObject
 }
 
 /**
- * The `code` of an Error thrown by a refused host call (`PLUGIN_PERMISSION_DENIED`,
+ * The `code` of an Error thrown by a refused host call (`PERMISSION_DENIED`,
  * `VALIDATION_FAILED`, `VERSION_CONFLICT`, …; see the error-code reference).
  *
  * @example
- * try { await ctx.records.get('deal', id); } catch (error) { if (hostErrorCode(error) === 'PLUGIN_PERMISSION_DENIED') return; throw error; }
+ * try { await ctx.records.get('deal', id); } catch (error) { if (hostErrorCode(error) === 'PERMISSION_DENIED') return; throw error; }
  */
 export function hostErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;

@@ -59,7 +59,7 @@ export interface RecordPage<Values extends object = RecordValues> {
 /**
  * `ctx.records`: the records of objects the plugin was granted (`records.read:<object>` to read,
  * `records.write:<object>` to create, update and delete), with the access of the user on whose
- * behalf the plugin runs. A refused call throws an Error with `code` (e.g. `PLUGIN_PERMISSION_DENIED`).
+ * behalf the plugin runs. A refused call throws an Error with `code` (e.g. `PERMISSION_DENIED`).
  *
  * @example
  * const page = await ctx.records.list('acme.hello.greeting', { filter: { field: 'message', op: 'eq', value: 'hi' }, limit: 10 });
