@@ -8,11 +8,26 @@ import { writeObjectTypes } from './generate-types.ts';
 import { loadPluginProject } from './plugin-project.ts';
 import type { PluginProject } from './plugin-project.ts';
 
-/** The bundle's global: the sandbox reads the definition from it (`.default`). */
+/**
+ * The bundle's global: the sandbox reads the definition from it (`.default`).
+ *
+ * @example
+ * const definition = new Function(`${bundle}; return ${bundleGlobalName}.default;`)();
+ */
 export const bundleGlobalName = '__daicho_plugin__';
-/** The entry point `build` bundles. */
+/**
+ * The entry point `build` bundles.
+ *
+ * @example
+ * existsSync(path.join(dir, entryPoint));
+ */
 export const entryPoint = 'src/index.ts';
-/** Bundles over this size are refused: they would be slow to load in every isolate. */
+/**
+ * Bundles over this size are refused: they would be slow to load in every isolate.
+ *
+ * @example
+ * if (bundle.length > maxBundleBytes) throw new CliError('too large');
+ */
 export const maxBundleBytes = 5 * 1024 * 1024;
 
 const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, name.split('/')[0]!]));
@@ -31,6 +46,12 @@ const refuseNodeBuiltins: Plugin = {
   },
 };
 
+/**
+ * What `build` produced.
+ *
+ * @example
+ * const { bundlePath } = await buildPlugin(dir);
+ */
 export interface BuildResult {
   project: PluginProject;
   /** Absolute path of the bundle, or null for a definition-only plugin (no `main`). */
@@ -42,6 +63,9 @@ export interface BuildResult {
  * `daicho-plugin build`: validates the manifest (schema and semantic checks), writes the record
  * types, and bundles `src/index.ts` into `main` (usually `dist/plugin.js`) as one IIFE with no
  * Node built-ins, refusing bundles over 5 MB.
+ *
+ * @example
+ * const { bundlePath, bundleBytes } = await buildPlugin('examples/hello-plugin');
  */
 export async function buildPlugin(dir: string): Promise<BuildResult> {
   const project = loadPluginProject(dir);

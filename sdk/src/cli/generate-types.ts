@@ -3,7 +3,12 @@ import path from 'node:path';
 import type { FieldType } from '../definitions/index.ts';
 import type { PluginProject } from './plugin-project.ts';
 
-/** Where `daicho-plugin types` (and `build`) writes the record types, inside the project. */
+/**
+ * Where `daicho-plugin types` (and `build`) writes the record types, inside the project.
+ *
+ * @example
+ * readFileSync(path.join(dir, objectTypesFile), 'utf8');
+ */
 export const objectTypesFile = 'src/daicho-objects.d.ts';
 
 interface FieldLike {
@@ -33,6 +38,9 @@ function fieldType(field: FieldLike): string {
  * The TypeScript declarations of the project's contributed objects: one interface per object
  * (fields typed by `FieldValueShapes`, picklists as unions of their values), and `DaichoObjects`
  * mapping object names to them, for `definePlugin<DaichoObjects>()`.
+ *
+ * @example
+ * expect(readFileSync(file, 'utf8')).toBe(renderObjectTypes(loadPluginProject(dir)));
  */
 export function renderObjectTypes(project: PluginProject): string {
   const lines = [
@@ -55,7 +63,12 @@ export function renderObjectTypes(project: PluginProject): string {
   return lines.join('\n');
 }
 
-/** Writes `src/daicho-objects.d.ts`; returns its path. */
+/**
+ * Writes `src/daicho-objects.d.ts`; returns its path.
+ *
+ * @example
+ * writeObjectTypes(loadPluginProject('examples/hello-plugin'));
+ */
 export function writeObjectTypes(project: PluginProject): string {
   const file = path.join(project.dir, objectTypesFile);
   mkdirSync(path.dirname(file), { recursive: true });

@@ -1,6 +1,12 @@
 // The files `daicho-plugin init` writes: a plugin that works as generated (build, pack and test
 // pass), small enough to read in a minute, showing each part once.
 
+/**
+ * What `init` needs: the plugin id and the SDK version range to depend on.
+ *
+ * @example
+ * renderTemplate({ id: 'acme.hello', sdkVersion: '^0.1.0' });
+ */
 export interface TemplateOptions {
   id: string;
   sdkVersion: string;
@@ -10,7 +16,12 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** File path → content, for `init <dir> --id <publisher.name>`. */
+/**
+ * File path → content, for `init <dir> --id <publisher.name>`.
+ *
+ * @example
+ * for (const [file, text] of renderTemplate({ id: 'acme.hello', sdkVersion: '^0.1.0' })) writeFileSync(file, text);
+ */
 export function renderTemplate({ id, sdkVersion }: TemplateOptions): Map<string, string> {
   const [publisher = '', name = ''] = id.split('.');
   const objectName = `${id}.greeting`;

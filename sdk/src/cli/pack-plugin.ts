@@ -5,6 +5,12 @@ import { buildPlugin } from './build-plugin.ts';
 import { CliError } from './cli-error.ts';
 import { packageFileName } from './plugin-project.ts';
 
+/**
+ * The package `pack` wrote.
+ *
+ * @example
+ * const { file, digest, bytes } = await packPlugin(dir);
+ */
 export interface PackResult {
   /** Absolute path of the written .tgz. */
   file: string;
@@ -16,6 +22,9 @@ export interface PackResult {
  * `daicho-plugin pack`: builds, then writes `<id>-<version>.tgz` holding the manifest, the bundle,
  * every file the manifest names (definitions, translations, migrations) and README.md, and reads
  * it back with the same checks install makes.
+ *
+ * @example
+ * const { file, digest } = await packPlugin('examples/hello-plugin', 'out');
  */
 export async function packPlugin(dir: string, outDir = dir): Promise<PackResult> {
   const { project } = await buildPlugin(dir);

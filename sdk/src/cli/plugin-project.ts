@@ -4,7 +4,12 @@ import type { PluginManifest } from '../plugins/contract.ts';
 import { checkPluginManifest, manifestFileName, validatePluginManifest } from '../plugins/tools.ts';
 import { CliError } from './cli-error.ts';
 
-/** A plugin's source folder, with its manifest validated and its contributed objects read. */
+/**
+ * A plugin's source folder, with its manifest validated and its contributed objects read.
+ *
+ * @example
+ * const { manifest, objects } = loadPluginProject('examples/hello-plugin');
+ */
 export interface PluginProject {
   dir: string;
   manifest: PluginManifest;
@@ -23,6 +28,9 @@ function readJson(file: string, what: string): unknown {
 /**
  * Reads and checks `daicho-plugin.json` in `dir`: the schema, then the semantic checks with the
  * contributed object files read from disk. Throws a CliError listing every problem.
+ *
+ * @example
+ * const project = loadPluginProject(process.cwd());
  */
 export function loadPluginProject(dir: string): PluginProject {
   const manifestPath = path.join(dir, manifestFileName);
@@ -40,7 +48,12 @@ export function loadPluginProject(dir: string): PluginProject {
   return { dir, manifest, objects };
 }
 
-/** The package file name `pack` writes: `<id>-<version>.tgz`. */
+/**
+ * The package file name `pack` writes: `<id>-<version>.tgz`.
+ *
+ * @example
+ * packageFileName(manifest); // 'acme.hello-0.1.0.tgz'
+ */
 export function packageFileName(manifest: PluginManifest): string {
   return `${manifest.id}-${manifest.version}.tgz`;
 }

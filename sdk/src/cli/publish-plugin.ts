@@ -3,18 +3,32 @@ import type { PluginSignature } from '../plugins/contract.ts';
 import { readPluginPackage, verifyPluginSignature } from '../plugins/tools.ts';
 import { CliError } from './cli-error.ts';
 
-/** The marketplace route `publish` posts to, under the registry's URL. */
+/**
+ * The marketplace route `publish` posts to, under the registry's URL.
+ *
+ * @example
+ * new URL(publishPath, 'https://marketplace.example.com/');
+ */
 export const publishPath = '/api/v1/marketplace/packages';
 
 /**
  * The body of `POST /api/v1/marketplace/packages`: the package, base64, and its detached signature.
  * JSON rather than multipart so that a registry needs no multipart parser.
+ *
+ * @example
+ * const { package: base64, signature } = JSON.parse(body) as PublishRequestBody;
  */
 export interface PublishRequestBody {
   package: string;
   signature: PluginSignature;
 }
 
+/**
+ * Where to publish, with which token; `fetch` is replaceable for tests.
+ *
+ * @example
+ * await publishPackage(file, { registry: 'http://127.0.0.1:4000', token: 't', fetch: fakeFetch });
+ */
 export interface PublishOptions {
   registry: string;
   token: string;
@@ -25,6 +39,9 @@ export interface PublishOptions {
  * `daicho-plugin publish <tgz>`: checks the package and `<tgz>.sig.json` locally (the same checks
  * as install, and that the signature verifies with its own key), then posts both to the registry
  * with `Authorization: Bearer <token>`. Returns the registry's JSON answer.
+ *
+ * @example
+ * await publishPackage('acme.hello-0.1.0.tgz', { registry: 'https://marketplace.example.com', token });
  */
 export async function publishPackage(packageFile: string, options: PublishOptions): Promise<unknown> {
   const signatureFile = `${packageFile}.sig.json`;

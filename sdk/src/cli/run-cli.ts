@@ -26,7 +26,12 @@ const usage = `Usage: daicho-plugin <command> [options]
   test    [--dir <dir>] [files…]     run the plugin's tests against a real Daichō server
 `;
 
-/** Where the CLI writes; tests pass their own. */
+/**
+ * Where the CLI writes; tests pass their own.
+ *
+ * @example
+ * await runCli(['build'], { cwd, env: {}, out: (t) => (out += t), err: (t) => (err += t) });
+ */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;

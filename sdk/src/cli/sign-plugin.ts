@@ -4,6 +4,12 @@ import type { PluginSignature } from '../plugins/contract.ts';
 import { createPluginSignature, generateSigningKeyPair } from '../plugins/tools.ts';
 import { CliError } from './cli-error.ts';
 
+/**
+ * The key files `keygen` wrote.
+ *
+ * @example
+ * const { privateKeyFile, publicKey } = keygen('keys');
+ */
 export interface KeygenResult {
   privateKeyFile: string;
   publicKeyFile: string;
@@ -14,6 +20,9 @@ export interface KeygenResult {
 /**
  * `daicho-plugin keygen`: writes `<name>.key` (PKCS#8 PEM, mode 0600) and `<name>.pub` (SPKI PEM)
  * into `outDir`, never overwriting a key.
+ *
+ * @example
+ * const { publicKey } = keygen(path.join(os.homedir(), '.daicho'));
  */
 export function keygen(outDir: string, name = 'daicho-signing'): KeygenResult {
   const privateKeyFile = path.join(outDir, `${name}.key`);
@@ -29,7 +38,12 @@ export function keygen(outDir: string, name = 'daicho-signing'): KeygenResult {
   return { privateKeyFile, publicKeyFile, publicKey: pair.publicKey };
 }
 
-/** `daicho-plugin sign <tgz> --key <file>`: writes `<tgz>.sig.json` and returns the signature. */
+/**
+ * `daicho-plugin sign <tgz> --key <file>`: writes `<tgz>.sig.json` and returns the signature.
+ *
+ * @example
+ * signPackage('acme.hello-0.1.0.tgz', 'daicho-signing.key'); // writes acme.hello-0.1.0.tgz.sig.json
+ */
 export function signPackage(packageFile: string, keyFile: string): { file: string; signature: PluginSignature } {
   if (!existsSync(packageFile)) throw new CliError(`${packageFile} does not exist`);
   if (!existsSync(keyFile)) throw new CliError(`${keyFile} does not exist`);

@@ -9,9 +9,20 @@ import { pathToFileURL } from 'node:url';
 import { CliError } from './cli-error.ts';
 import { packPlugin } from './pack-plugin.ts';
 
-/** Exit code of `daicho-plugin test` when the server has no plugin API to install into (404). */
+/**
+ * Exit code of `daicho-plugin test` when the server has no plugin API to install into (404).
+ *
+ * @example
+ * if (error instanceof CliError && error.exitCode === noPluginApiExitCode) context.skip();
+ */
 export const noPluginApiExitCode = 3;
 
+/**
+ * How `daicho-plugin test` runs.
+ *
+ * @example
+ * await testPlugin(dir, { files: ['test/one.test.ts'], stdio: 'pipe' });
+ */
 export interface TestPluginOptions {
   /** Test files or globs, relative to the project; default `test/**\/*.test.ts`. */
   files?: string[];
@@ -22,6 +33,12 @@ export interface TestPluginOptions {
   stdio?: 'inherit' | 'pipe';
 }
 
+/**
+ * The test runner's exit code, and its output when piped.
+ *
+ * @example
+ * const { exitCode, output } = await testPlugin(dir, { stdio: 'pipe' });
+ */
 export interface TestPluginResult {
   exitCode: number;
   output: string;
@@ -106,6 +123,9 @@ process.stdin.on('end', async () => { await database.drop().catch(() => {}); pro
  * server when set, else embedded PostgreSQL in a temporary folder), signs in as the first admin it
  * creates, installs the package with `POST /api/v1/plugins?grant=all`, runs the plugin's tests with
  * `node --test` and `DAICHO_URL`/`DAICHO_TOKEN` set, and stops everything.
+ *
+ * @example
+ * const { exitCode } = await testPlugin('examples/hello-plugin');
  */
 export async function testPlugin(dir: string, options: TestPluginOptions = {}): Promise<TestPluginResult> {
   const env = options.env ?? process.env;

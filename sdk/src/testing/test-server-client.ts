@@ -1,7 +1,12 @@
 import type { JsonValue } from '../plugins/contract.ts';
 import type { ListRecordsOptions, RecordPage, RecordValues, StoredRecord } from '../plugins/guest/index.ts';
 
-/** A failed request: the API's error code, status and details (branch on `code`, never `message`). */
+/**
+ * A failed request: the API's error code, status and details (branch on `code`, never `message`).
+ *
+ * @example
+ * await assert.rejects(server.records.create('deal', {}), { code: 'VALIDATION_FAILED', status: 422 });
+ */
 export class TestServerError extends Error {
   readonly code: string;
   readonly status: number;
@@ -16,7 +21,12 @@ export class TestServerError extends Error {
   }
 }
 
-/** The records helpers of {@link TestServer}, over the records REST API. */
+/**
+ * The records helpers of {@link TestServer}, over the records REST API.
+ *
+ * @example
+ * const page = await server.records.list('acme.hello.greeting', { limit: 10 });
+ */
 export interface TestRecordsClient {
   get<Values extends object = RecordValues>(object: string, id: string): Promise<StoredRecord<Values> | null>;
   list<Values extends object = RecordValues>(object: string, options?: ListRecordsOptions): Promise<RecordPage<Values>>;
@@ -26,7 +36,12 @@ export interface TestRecordsClient {
   delete(object: string, id: string): Promise<void>;
 }
 
-/** A running Daichō server with the plugin under test installed, signed in as its first admin. */
+/**
+ * A running Daichō server with the plugin under test installed, signed in as its first admin.
+ *
+ * @example
+ * const me = await connectTestServer().request('GET', '/api/v1/auth/me');
+ */
 export interface TestServer {
   url: string;
   token: string;

@@ -1,11 +1,21 @@
-/** The request of `ctx.http.fetch`. Bodies are text; send JSON with `JSON.stringify`. */
+/**
+ * The request of `ctx.http.fetch`. Bodies are text; send JSON with `JSON.stringify`.
+ *
+ * @example
+ * const options: FetchOptions = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
+ */
 export interface FetchOptions {
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
 }
 
-/** The answer of `ctx.http.fetch`. */
+/**
+ * The answer of `ctx.http.fetch`.
+ *
+ * @example
+ * const { status, body }: FetchResult = await ctx.http.fetch('https://api.example.com/v1/rates');
+ */
 export interface FetchResult {
   status: number;
   headers: Record<string, string>;

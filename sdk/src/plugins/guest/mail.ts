@@ -1,4 +1,9 @@
-/** A message for `ctx.mail.send`; give `text`, `html` or both. */
+/**
+ * A message for `ctx.mail.send`; give `text`, `html` or both.
+ *
+ * @example
+ * const message: SendMailOptions = { to: ['a@example.com'], subject: '受注', text: 'ORD-1' };
+ */
 export interface SendMailOptions {
   to: string | string[];
   subject: string;

@@ -1,7 +1,12 @@
 import type { Filter, SortDirection } from '../../definitions/index.ts';
 import type { JsonValue } from '../contract.ts';
 
-/** Field values of one object's records, by field name. The default when objects are not typed. */
+/**
+ * Field values of one object's records, by field name. The default when objects are not typed.
+ *
+ * @example
+ * const values: RecordValues = { title: 'Deal', amount: 1200 };
+ */
 export type RecordValues = Record<string, JsonValue>;
 
 /**
@@ -14,13 +19,28 @@ export type RecordValues = Record<string, JsonValue>;
  */
 export type ObjectRecordTypes = object;
 
-/** The record values of `Name` in `Objects` (untyped values when the map says nothing usable). */
+/**
+ * The record values of `Name` in `Objects` (untyped values when the map says nothing usable).
+ *
+ * @example
+ * type Greeting = ObjectValues<DaichoObjects, 'acme.hello.greeting'>; // { person?: string | null; … }
+ */
 export type ObjectValues<Objects extends ObjectRecordTypes, Name extends keyof Objects> = Objects[Name] extends object ? Objects[Name] : RecordValues;
 
-/** Any object name maps to untyped values: what `PluginContext` uses without a type argument. */
+/**
+ * Any object name maps to untyped values: what `PluginContext` uses without a type argument.
+ *
+ * @example
+ * const ctx: PluginContext<UntypedObjects> = …; // ctx.records takes any object name
+ */
 export type UntypedObjects = Record<string, RecordValues>;
 
-/** The system fields every stored record carries. */
+/**
+ * The system fields every stored record carries.
+ *
+ * @example
+ * const { id, version }: SystemFields = await ctx.records.create('deal', { title: 'x' });
+ */
 export interface SystemFields {
   id: string;
   version: number;
@@ -39,7 +59,12 @@ export interface SystemFields {
  */
 export type StoredRecord<Values extends object = RecordValues> = Values & SystemFields;
 
-/** The options of `ctx.records.list`, as `records.list` takes them. */
+/**
+ * The options of `ctx.records.list`, as `records.list` takes them.
+ *
+ * @example
+ * const options: ListRecordsOptions = { filter: { field: 'stage', op: 'eq', value: 'won' }, sort: [{ field: 'amount', direction: 'desc' }], limit: 20 };
+ */
 export interface ListRecordsOptions {
   /** A filter in the filter language. */
   filter?: Filter;
@@ -50,7 +75,12 @@ export interface ListRecordsOptions {
   cursor?: string;
 }
 
-/** One page of `ctx.records.list`. */
+/**
+ * One page of `ctx.records.list`.
+ *
+ * @example
+ * for (let page = await ctx.records.list('deal'); ; page = await ctx.records.list('deal', { cursor: page.nextCursor! })) { if (!page.nextCursor) break; }
+ */
 export interface RecordPage<Values extends object = RecordValues> {
   records: Array<StoredRecord<Values>>;
   nextCursor: string | null;
