@@ -121,9 +121,9 @@ A Daichō plugin: the object \`${objectName}\` and a \`beforeCreate\` hook that 
 
 \`\`\`sh
 pnpm install
-pnpm build   # daicho-plugin build: checks daicho-plugin.json, writes dist/plugin.js
-pnpm test    # daicho-plugin test: starts Daichō, installs the plugin, runs test/*.test.ts
-pnpm pack    # daicho-plugin pack: writes ${id}-0.1.0.tgz and prints its sha256
+pnpm build     # daicho-plugin build: checks daicho-plugin.json, writes dist/plugin.js
+pnpm test      # daicho-plugin test: starts Daichō, installs the plugin, runs test/*.test.ts
+pnpm run pack  # daicho-plugin pack: writes ${id}-0.1.0.tgz and prints its sha256 (\`pnpm pack\` is pnpm's own)
 \`\`\`
 
 See the plugin developer guide in Daichō's docs/plugin-guide/.
