@@ -106,13 +106,13 @@ describe('daicho-plugin keygen, sign, publish', () => {
     expect(verifyPluginSignature(readFileSync(path.join(dir, 'acme.hello-0.1.0.tgz')), signature, [publicKey])).toEqual({ ok: true });
 
     // publish: a local registry that records what it was sent.
-    const received: Array<{ method?: string; url?: string; headers: Record<string, unknown>; body: string }> = [];
+    const received: Array<{ method?: string; url?: string; headers: Record<string, unknown>; body: Buffer }> = [];
     let answer = { status: 201, body: '{"id":"acme.hello","version":"0.1.0"}' };
     const registry = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        received.push({ method: request.method, url: request.url, headers: request.headers, body });
+        received.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks) });
         response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
       });
     });
@@ -122,10 +122,9 @@ describe('daicho-plugin keygen, sign, publish', () => {
       const publish = await run(['publish', 'acme.hello-0.1.0.tgz', '--registry', registryUrl], dir, { DAICHO_REGISTRY_TOKEN: 'secret-token' });
       expect(publish).toMatchObject({ code: 0, out: 'Published: {"id":"acme.hello","version":"0.1.0"}\n' });
       expect(received).toHaveLength(1);
-      expect(received[0]).toMatchObject({ method: 'POST', url: '/api/v1/marketplace/packages', headers: { authorization: 'Bearer secret-token', 'content-type': 'application/json' } });
-      const body = JSON.parse(received[0]!.body) as { package: string; signature: PluginSignature };
-      expect(Buffer.from(body.package, 'base64').equals(readFileSync(path.join(dir, 'acme.hello-0.1.0.tgz')))).toBe(true);
-      expect(body.signature).toEqual(signature);
+      expect(received[0]).toMatchObject({ method: 'POST', url: '/api/v1/marketplace/packages', headers: { authorization: 'Bearer secret-token', 'content-type': 'application/gzip' } });
+      expect(received[0]!.body.equals(readFileSync(path.join(dir, 'acme.hello-0.1.0.tgz')))).toBe(true);
+      expect(JSON.parse(Buffer.from(String(received[0]!.headers['x-daicho-signature']), 'base64').toString('utf8'))).toEqual(signature);
 
       answer = { status: 409, body: '{"error":{"code":"CONFLICT","message":"0.1.0 is already published"}}' };
       const refused = await run(['publish', 'acme.hello-0.1.0.tgz', '--registry', registryUrl, '--token', 't'], dir);

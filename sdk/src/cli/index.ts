@@ -6,7 +6,6 @@ export { CliError } from './cli-error.ts';
 export { buildPlugin, bundleGlobalName, maxBundleBytes } from './build-plugin.ts';
 export { packPlugin } from './pack-plugin.ts';
 export { keygen, signPackage } from './sign-plugin.ts';
-export { publishPackage, publishPath } from './publish-plugin.ts';
-export type { PublishRequestBody } from './publish-plugin.ts';
+export { encodeSignatureHeader, publishPackage, publishPath, signatureHeader } from './publish-plugin.ts';
 export { noPluginApiExitCode, testPlugin } from './test-plugin.ts';
 export { renderObjectTypes, writeObjectTypes } from './generate-types.ts';

@@ -12,15 +12,22 @@ import { CliError } from './cli-error.ts';
 export const publishPath = '/api/v1/marketplace/packages';
 
 /**
- * The body of `POST /api/v1/marketplace/packages`: the package, base64, and its detached signature.
- * JSON rather than multipart so that a registry needs no multipart parser.
+ * The header carrying a package's detached signature: base64 of the `.sig.json` document. The same
+ * convention as `POST /api/v1/plugins` (install), so one reader serves the registry and install.
  *
  * @example
- * const { package: base64, signature } = JSON.parse(body) as PublishRequestBody;
+ * const signature = JSON.parse(Buffer.from(request.headers[signatureHeader], 'base64').toString('utf8'));
  */
-export interface PublishRequestBody {
-  package: string;
-  signature: PluginSignature;
+export const signatureHeader = 'x-daicho-signature';
+
+/**
+ * Encodes a signature for {@link signatureHeader}.
+ *
+ * @example
+ * headers[signatureHeader] = encodeSignatureHeader(JSON.parse(readFileSync(`${tgz}.sig.json`, 'utf8')));
+ */
+export function encodeSignatureHeader(signature: PluginSignature): string {
+  return Buffer.from(JSON.stringify(signature), 'utf8').toString('base64');
 }
 
 /**
@@ -37,8 +44,9 @@ export interface PublishOptions {
 
 /**
  * `daicho-plugin publish <tgz>`: checks the package and `<tgz>.sig.json` locally (the same checks
- * as install, and that the signature verifies with its own key), then posts both to the registry
- * with `Authorization: Bearer <token>`. Returns the registry's JSON answer.
+ * as install, and that the signature verifies with its own key), then posts the package
+ * (`application/gzip`) with its signature in `X-Daicho-Signature` and `Authorization: Bearer
+ * <token>`. Returns the registry's JSON answer.
  *
  * @example
  * await publishPackage('acme.hello-0.1.0.tgz', { registry: 'https://marketplace.example.com', token });
@@ -62,11 +70,10 @@ export async function publishPackage(packageFile: string, options: PublishOption
   if (url.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     throw new CliError('The registry must be https (plain http only for localhost)');
   }
-  const body: PublishRequestBody = { package: bytes.toString('base64'), signature };
   const response = await (options.fetch ?? fetch)(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/gzip', authorization: `Bearer ${options.token}`, [signatureHeader]: encodeSignatureHeader(signature) },
+    body: bytes,
   });
   const text = await response.text();
   let answer: unknown = text;

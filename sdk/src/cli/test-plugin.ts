@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from './cli-error.ts';
+import { createPluginSignature, generateSigningKeyPair } from '../plugins/tools.ts';
 import { packPlugin } from './pack-plugin.ts';
+import { encodeSignatureHeader, signatureHeader } from './publish-plugin.ts';
 
 /**
  * Exit code of `daicho-plugin test` when the server has no plugin API to install into (404).
@@ -121,7 +123,8 @@ process.stdin.on('end', async () => { await database.drop().catch(() => {}); pro
  * `daicho-plugin test`: packs the plugin, starts a real Daichō server from the plugin's
  * `@daicho/core` devDependency (on a fresh database: a new one on `DAICHO_TEST_DATABASE_URL`'s
  * server when set, else embedded PostgreSQL in a temporary folder), signs in as the first admin it
- * creates, installs the package with `POST /api/v1/plugins?grant=all`, runs the plugin's tests with
+ * creates, installs the package with `POST /api/v1/plugins?grant=all` (signed by a throwaway key
+ * that only this server trusts, through `DAICHO_PLUGIN_TRUSTED_KEYS`), runs the plugin's tests with
  * `node --test` and `DAICHO_URL`/`DAICHO_TOKEN` set, and stops everything.
  *
  * @example
@@ -132,13 +135,27 @@ export async function testPlugin(dir: string, options: TestPluginOptions = {}): 
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const core = resolveCore(dir);
   const temp = mkdtempSync(path.join(tmpdir(), 'daicho-plugin-test-'));
+  // Embedded PostgreSQL may run as another user (postgres, when we are root): it must traverse this.
+  chmodSync(temp, 0o711);
   let database: ChildProcess | undefined;
   let server: ChildProcess | undefined;
   try {
     const pack = await packPlugin(dir, temp);
     log(`packed ${path.basename(pack.file)} (sha256 ${pack.digest})`);
 
-    const serverEnv: NodeJS.ProcessEnv = { ...env, DAICHO_DATA_DIR: path.join(temp, 'data'), DAICHO_SEED_DEMO: 'true', DAICHO_HOST: '127.0.0.1', DAICHO_PORT: String(await freePort()), DAICHO_LOG_LEVEL: 'warn' };
+    // Installed as production installs: signed, by a key this server alone trusts.
+    const key = generateSigningKeyPair();
+    const signature = createPluginSignature(pack.bytes, key.privateKeyPem);
+    const serverEnv: NodeJS.ProcessEnv = {
+      ...env,
+      DAICHO_DATA_DIR: path.join(temp, 'data'),
+      DAICHO_SEED_DEMO: 'true',
+      DAICHO_HOST: '127.0.0.1',
+      DAICHO_PORT: String(await freePort()),
+      DAICHO_LOG_LEVEL: 'warn',
+      DAICHO_PLUGIN_TRUSTED_KEYS: key.publicKey,
+      DAICHO_PLUGIN_REQUIRE_SIGNATURE: 'true',
+    };
     delete serverEnv.DATABASE_URL;
     if (env.DAICHO_TEST_DATABASE_URL) {
       database = spawn(process.execPath, ['--input-type=module', '-e', freshDatabaseScript, pathToFileURL(core.testing).href, env.DAICHO_TEST_DATABASE_URL], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -163,7 +180,7 @@ export async function testPlugin(dir: string, options: TestPluginOptions = {}): 
 
     const install = await fetch(new URL('/api/v1/plugins?grant=all', url), {
       method: 'POST',
-      headers: { 'content-type': 'application/gzip', authorization: `Bearer ${session.token}` },
+      headers: { 'content-type': 'application/gzip', authorization: `Bearer ${session.token}`, [signatureHeader]: encodeSignatureHeader(signature) },
       body: pack.bytes,
     });
     if (install.status === 404) {
