@@ -34,7 +34,8 @@ export function renderTemplate({ id, sdkVersion }: TemplateOptions): Map<string,
     displayName: { en: title, ja: title },
     description: { en: `${title}: greets every new greeting record.`, ja: `${title}：新しい挨拶レコードに挨拶文を入れます。` },
     engines: { daicho: '>=0.1.0' },
-    permissions: [],
+    // A before-hook's `set` writes to the record: the host asks for records.write on its object.
+    permissions: [`records.write:${objectName}`],
     contributes: {
       objects: ['definitions/greeting.object.json'],
       recordHooks: [{ object: objectName, events: ['beforeCreate'] }],
