@@ -48,12 +48,16 @@ export function runToExit(env: Record<string, string>, node = process.execPath):
   });
 }
 
-/** Starts the launcher and waits until it prints the URL it serves. */
-export async function startDaichoProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<DaichoProcess> {
+/**
+ * Starts the launcher and waits until it prints the URL it serves. `checkout` runs another
+ * checkout's launcher instead (an older version, for upgrade tests).
+ */
+export async function startDaichoProcess(env: Record<string, string>, timeoutMs = 60_000, options: { checkout?: string } = {}): Promise<DaichoProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [launcher], {
+  const root = options.checkout ?? repoRoot;
+  const child = spawn(process.execPath, [path.join(root, 'core/bin/daicho.js')], {
     env: { ...process.env, DAICHO_PORT: String(port), DAICHO_LOG_LEVEL: 'warn', ...env },
-    cwd: repoRoot,
+    cwd: root,
   });
   let stdout = '';
   let stderr = '';
