@@ -6,6 +6,7 @@ import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 import { benchDbRestart } from './faults/db-restart.ts';
 import { benchPluginSandbox } from './plugin-sandbox.ts';
+import { benchScaleOut } from './scale-out.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
@@ -15,6 +16,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   backup: benchBackup,
   'db-restart': benchDbRestart,
   'plugin-sandbox': benchPluginSandbox,
+  'scale-out': benchScaleOut,
 };
 
 const names = process.argv.slice(2);
