@@ -86,9 +86,17 @@ export function formatIpAddress(bytes: Uint8Array): string {
  * count as one client. Undefined when the text is no address.
  */
 export function canonicalIpAddress(text: string): string | undefined {
+  // Every request asks this of its peer's address, and peers are few: remember recent answers.
+  if (canonicalCache.has(text)) return canonicalCache.get(text);
   const bytes = parseIpAddress(text);
-  return bytes && formatIpAddress(bytes);
+  const canonical = bytes && formatIpAddress(bytes);
+  if (canonicalCache.size >= CANONICAL_CACHE_SIZE) canonicalCache.clear();
+  canonicalCache.set(text, canonical);
+  return canonical;
 }
+
+const CANONICAL_CACHE_SIZE = 4096;
+const canonicalCache = new Map<string, string | undefined>();
 
 /** Parses `a.b.c.d/n`, `x:y::/n` or a single address (a /32 or /128 range). */
 export function parseIpRange(text: string): IpRange | undefined {
@@ -131,6 +139,7 @@ export function ipInRange(address: string | Uint8Array, range: IpRange): boolean
 
 /** Whether an address lies inside any of the ranges. */
 export function ipInRanges(address: string | Uint8Array, ranges: readonly IpRange[]): boolean {
+  if (ranges.length === 0) return false;
   const bytes = typeof address === 'string' ? parseIpAddress(address) : address;
   return bytes !== undefined && ranges.some((range) => ipInRange(bytes, range));
 }
