@@ -25,9 +25,10 @@ describe('TOTP second factor', () => {
     const enrolment = await daicho.api.post('/api/v1/auth/totp/enrol', { password: user.password }, { token: user.token });
     expect(enrolment.status).toBe(200);
     const secret = enrolment.body.secret as string;
-    expect((await daicho.api.post('/api/v1/auth/totp/confirm', { code: totpFor(secret) }, { token: user.token })).status).toBe(200);
+    const confirmed = await daicho.api.post('/api/v1/auth/totp/confirm', { code: totpFor(secret) }, { token: user.token });
+    expect(confirmed.status).toBe(200);
     await forgetUsedSteps(user.userId);
-    return { ...user, secret };
+    return { ...user, secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
   }
 
   it('enrols: the password first, a server-made secret and otpauth URI once, confirmed with a first code', async () => {
@@ -46,10 +47,101 @@ describe('TOTP second factor', () => {
     expect((await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password })).body.token).toMatch(/\S/);
     const bad = await daicho.api.post('/api/v1/auth/totp/confirm', { code: '000000' === totpFor(secret) ? '111111' : '000000' }, { token: user.token });
     expect([bad.status, codeOf(bad)]).toEqual([401, 'TOTP_INVALID']);
-    expect((await daicho.api.post('/api/v1/auth/totp/confirm', { code: totpFor(secret) }, { token: user.token })).body).toEqual({ totpEnabled: true });
+    const confirmed = await daicho.api.post('/api/v1/auth/totp/confirm', { code: totpFor(secret) }, { token: user.token });
+    expect(confirmed.body).toEqual({ totpEnabled: true, recoveryCodes: expect.any(Array) });
+    expect(confirmed.headers.get('cache-control')).toBe('no-store');
     expect((await daicho.api.get('/api/v1/auth/me', { token: user.token })).body.totpEnabled).toBe(true);
     // A second enrolment would replace a working factor: refused.
     expect((await daicho.api.post('/api/v1/auth/totp/enrol', { password: user.password }, { token: user.token })).status).toBe(409);
+  });
+
+  describe('recovery codes', () => {
+    it('gives ten single-use codes at confirmation, kept only as keyed hashes', async () => {
+      const user = await enrolledUser();
+      expect(user.recoveryCodes).toHaveLength(10);
+      for (const code of user.recoveryCodes) expect(code).toMatch(/^[a-hj-km-np-z2-9]{5}-[a-hj-km-np-z2-9]{5}$/);
+      expect(new Set(user.recoveryCodes).size).toBe(10);
+      const [row] = await queryDatabase<{ codes: string[] }>(daicho.testDatabase.url, 'select totp_recovery_codes as codes from daicho."user" where id = $1', [user.userId]);
+      expect(row!.codes).toHaveLength(10);
+      for (const code of user.recoveryCodes) {
+        expect(JSON.stringify(row!.codes)).not.toContain(code);
+        expect(JSON.stringify(row!.codes)).not.toContain(code.replace('-', ''));
+      }
+      expect((await daicho.api.get('/api/v1/auth/totp/recovery-codes', { token: user.token })).body).toEqual({ left: 10 });
+    });
+
+    it('signs in once with a recovery code in place of a code, in either step, and says so in the audit trail', async () => {
+      const user = await enrolledUser();
+      const [first, second] = user.recoveryCodes as [string, string];
+      const challenge = (await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password })).body.challenge as string;
+      const signedIn = await daicho.api.post('/api/v1/auth/login/totp', { challenge, code: first }, { token: null });
+      expect(signedIn.status).toBe(200);
+      // Spent: the same code again is refused, also typed without the dash or in capitals.
+      const again = await daicho.api.post('/api/v1/auth/login/totp', { challenge: (await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password })).body.challenge, code: first.toUpperCase().replace('-', '') }, { token: null });
+      expect([again.status, codeOf(again)]).toEqual([401, 'TOTP_INVALID']);
+      // One step, with totpCode in the body.
+      const oneStep = await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password, totpCode: second });
+      expect(oneStep.body.token).toMatch(/\S/);
+      expect((await daicho.api.get('/api/v1/auth/totp/recovery-codes', { token: user.token })).body).toEqual({ left: 8 });
+      const audit = await daicho.api.get('/api/v1/audit?kind=auth.login');
+      const mine = audit.body.events.filter((event: { actorId: string }) => event.actorId === user.userId);
+      expect(mine.map((event: { details: Record<string, unknown> }) => event.details.recoveryCodesLeft).filter((left: unknown) => left !== undefined)).toEqual(expect.arrayContaining([9, 8]));
+      // Another user's code does not work for this one.
+      const other = await enrolledUser();
+      const foreign = await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password, totpCode: other.recoveryCodes[0] });
+      expect(codeOf(foreign)).toBe('TOTP_INVALID');
+    });
+
+    it('renews the codes with the password, and the old ones stop working; turning the factor off removes them', async () => {
+      const user = await enrolledUser();
+      expect((await daicho.api.post('/api/v1/auth/totp/recovery-codes', { password: 'wrong password here' }, { token: user.token })).status).toBe(422);
+      const renewed = await daicho.api.post('/api/v1/auth/totp/recovery-codes', { password: user.password }, { token: user.token });
+      expect(renewed.status).toBe(200);
+      expect(renewed.body.recoveryCodes).toHaveLength(10);
+      expect(renewed.body.recoveryCodes).not.toContain(user.recoveryCodes[0]);
+      expect(codeOf(await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password, totpCode: user.recoveryCodes[0] }))).toBe('TOTP_INVALID');
+      expect((await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password, totpCode: renewed.body.recoveryCodes[0] })).status).toBe(200);
+      expect((await daicho.api.post('/api/v1/auth/totp/disable', { password: user.password }, { token: user.token })).status).toBe(200);
+      const [row] = await queryDatabase<{ codes: string[] | null }>(daicho.testDatabase.url, 'select totp_recovery_codes as codes from daicho."user" where id = $1', [user.userId]);
+      expect(row!.codes).toBeNull();
+    });
+  });
+
+  describe('reset by an admin', () => {
+    it('takes a lost second factor away: the user signs in with the password alone, their sessions are over, and it is audited', async () => {
+      const user = await enrolledUser();
+      const reset = await daicho.api.delete(`/api/v1/users/${user.userId}/totp`);
+      expect(reset.status).toBe(204);
+      expect((await daicho.api.get('/api/v1/auth/me', { token: user.token })).status).toBe(401);
+      const signedIn = await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password });
+      expect(signedIn.body.token).toMatch(/\S/);
+      expect((await daicho.api.get('/api/v1/auth/me', { token: signedIn.body.token })).body.totpEnabled).toBe(false);
+      const audit = await daicho.api.get('/api/v1/audit?kind=auth.reset');
+      expect(audit.body.events.some((event: { details: { user: string; reset: string } }) => event.details.user === user.userId && event.details.reset === 'totp')).toBe(true);
+    });
+
+    it('gives a new one-time password that replaces the old one', async () => {
+      const user = await daicho.createUserSession();
+      const reset = await daicho.api.post(`/api/v1/users/${user.userId}/password-reset`);
+      expect(reset.status).toBe(200);
+      expect(reset.headers.get('cache-control')).toBe('no-store');
+      expect(reset.body.initialPassword).toMatch(/^\S{20,}$/);
+      expect((await daicho.api.get('/api/v1/auth/me', { token: user.token })).status).toBe(401);
+      expect((await signIn(daicho, { workspace: 'demo', email: user.email, password: user.password })).status).toBe(401);
+      expect((await signIn(daicho, { workspace: 'demo', email: user.email, password: reset.body.initialPassword })).body.token).toMatch(/\S/);
+    });
+
+    it('is for those who manage users, not for their own account, and not for unknown users', async () => {
+      const user = await daicho.createUserSession();
+      const other = await daicho.createUserSession();
+      expect((await daicho.api.delete(`/api/v1/users/${other.userId}/totp`, { token: user.token })).status).toBe(403);
+      expect((await daicho.api.post(`/api/v1/users/${other.userId}/password-reset`, undefined, { token: user.token })).status).toBe(403);
+      const admin = await daicho.createUserSession({ isAdmin: true });
+      expect(codeOf(await daicho.api.delete(`/api/v1/users/${admin.userId}/totp`, { token: admin.token }))).toBe('VALIDATION_FAILED');
+      expect(codeOf(await daicho.api.post(`/api/v1/users/${admin.userId}/password-reset`, undefined, { token: admin.token }))).toBe('VALIDATION_FAILED');
+      expect((await daicho.api.delete('/api/v1/users/00000000-0000-0000-0000-000000000000/totp')).status).toBe(404);
+      expect((await daicho.api.post('/api/v1/users/not-a-uuid/password-reset')).status).toBe(404);
+    });
   });
 
   it('stores the secret encrypted, never in the clear', async () => {

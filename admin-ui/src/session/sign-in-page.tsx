@@ -92,8 +92,8 @@ export function SignInPage() {
         ) : (
           <Form<{ code: string }> layout="vertical" onFinish={onTotp} requiredMark={false}>
             <Typography.Paragraph>{t('signIn.totpHelp')}</Typography.Paragraph>
-            <Form.Item name="code" label={t('signIn.totpCode')} rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('signIn.totpFormat') }]}>
-              <Input inputMode="numeric" autoComplete="one-time-code" maxLength={8} autoFocus />
+            <Form.Item name="code" label={t('signIn.totpCode')} rules={[{ required: true, pattern: /^\s*(\d{6}|[a-z2-9]{5}-?[a-z2-9]{5})\s*$/i, message: t('signIn.totpFormat') }]}>
+              <Input autoComplete="one-time-code" maxLength={14} autoFocus />
             </Form.Item>
             <Flex gap="small">
               <Button onClick={() => setChallenge(undefined)}>{t('common.back')}</Button>

@@ -1,4 +1,4 @@
-import { createUser, findUser, isRoleName, generateInitialPassword, listUsers, parseUserChanges, revokeUserSessions, updateUser, userLocales, type UserInfo } from '../auth/index.ts';
+import { createUser, findUser, isRoleName, generateInitialPassword, listUsers, parseUserChanges, resetUserCredentials, revokeUserSessions, updateUser, userLocales, type UserInfo } from '../auth/index.ts';
 import { errors, type InputProblem } from '../errors/index.ts';
 import { createRouter, readJsonBody, type RouteMount } from '../http/index.ts';
 import { findWorkspaceBySlug } from '../workspaces/index.ts';
@@ -6,12 +6,18 @@ import type { ApiDeps } from './api-deps.ts';
 import { accessChanged } from '../access/index.ts';
 import { accessActorOf, assertMayGrant, requireCapability } from './access-context.ts';
 import { principalOf, requireSession } from './principal.ts';
+import { requestContextOf } from './request-context.ts';
 
 /**
  * The users of the caller's workspace, for those with manageUsers: `/api/v1/users`. Disabling a
  * user ends their sessions at once (and their API tokens stop working); a role change applies to
  * their next request on every node. No one gives a role with more than they hold.
  */
+function auditContextOf(ctx: Parameters<typeof principalOf>[0]) {
+  const principal = principalOf(ctx);
+  return { workspaceId: principal.workspaceId, actorId: principal.userId, ...requestContextOf(ctx) };
+}
+
 export function usersRoutes(deps: ApiDeps): RouteMount {
   const router = createRouter({ prefix: '/api/v1/users' });
   router.use(requireSession(deps), requireCapability(deps, 'manageUsers'));
@@ -85,6 +91,22 @@ export function usersRoutes(deps: ApiDeps): RouteMount {
       });
     }
     ctx.body = { user };
+  });
+
+  // For a user who lost their authenticator: the second factor (and its recovery codes) goes;
+  // they sign in with the password and, if their role requires it, set a new one up.
+  router.delete('/:id/totp', async (ctx) => {
+    await resetUserCredentials(deps.em(), deps.auth, auditContextOf(ctx), ctx.params.id!, 'totp');
+    await deps.sessions.forgetUser(ctx.params.id!);
+    ctx.status = 204;
+  });
+
+  // For a user who lost their password: a new one-time password, shown to the admin once.
+  router.post('/:id/password-reset', async (ctx) => {
+    const { initialPassword } = await resetUserCredentials(deps.em(), deps.auth, auditContextOf(ctx), ctx.params.id!, 'password');
+    await deps.sessions.forgetUser(ctx.params.id!);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { initialPassword };
   });
 
   return { name: 'users', router };

@@ -16,6 +16,7 @@ export const auditKinds = [
   'auth.login',
   'auth.loginFailed',
   'auth.lockout',
+  'auth.reset',
   'export',
   'plugin.install',
   'plugin.denied',

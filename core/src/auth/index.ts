@@ -20,11 +20,12 @@ export { generatePassword, hashPassword, needsRehash, passwordHashParameters, st
 export type { PasswordHashParameters } from './passwords.ts';
 export { isRoleName, ROLE_NAME_PATTERN } from './role-name.ts';
 export { constantTimeEqual, deriveKey, macOf, openSecret, sealSecret } from './secret-box.ts';
+export { resetUserCredentials } from './credential-reset.ts';
 export { createSessionAuthenticator } from './session-cache.ts';
 export type { CreateSessionAuthenticatorOptions, SessionAuthenticator } from './session-cache.ts';
 export { API_TOKEN_PREFIX, authenticate, openSession, revokeSession, revokeUserSessions } from './sessions.service.ts';
 export type { AuthMethod, Credential, Principal, SessionKind, StoredPrincipal } from './sessions.service.ts';
-export { confirmTotpEnrolment, disableTotp, startTotpEnrolment, verifyUserTotp } from './totp.service.ts';
+export { confirmTotpEnrolment, disableTotp, RECOVERY_CODE_COUNT, recoveryCodesLeft, renewRecoveryCodes, startTotpEnrolment, verifyUserTotp } from './totp.service.ts';
 export type { TotpEnrolment } from './totp.service.ts';
 export { totpCode } from './totp.ts';
 export { UserSchema } from './user.entity.ts';

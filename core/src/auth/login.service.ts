@@ -9,7 +9,7 @@ import { loginThrottleKeys, recordLoginFailure, recordLoginSuccess, reserveLogin
 import { hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { deriveKey, readSignedPayload, signPayload } from './secret-box.ts';
 import { authenticate, openSession, type SessionKind, type StoredPrincipal } from './sessions.service.ts';
-import { verifyUserTotp } from './totp.service.ts';
+import { verifySecondFactor } from './totp.service.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -119,19 +119,21 @@ export async function login(em: EntityManager, settings: AuthSettings, checks: L
   if (needsRehash(user.password_hash as string)) {
     await db.withSchema('daicho').updateTable('user').set({ password_hash: await hashPassword(input.password) }).where('id', '=', user.id).execute();
   }
+  let secondFactor: Awaited<ReturnType<typeof verifySecondFactor>>;
   if (user.totp_enabled_at !== null) {
     if (input.totpCode === undefined) {
       const expiresAt = Date.now() + LOGIN_CHALLENGE_SECONDS * 1000;
       const payload: ChallengePayload = { purpose: 'login', userId: user.id as string, workspace: workspaceSlug, email, kind: input.sessionKind, expiresAt, nonce: randomBytes(8).toString('base64url') };
       return { status: 'totpRequired', challenge: signPayload(deriveKey(settings.secretKey, 'login-challenge'), payload), challengeExpiresAt: new Date(expiresAt) };
     }
-    if (!(await verifyUserTotp(em, settings, user.id as string, input.totpCode))) {
+    secondFactor = await verifySecondFactor(em, settings, user.id as string, input.totpCode);
+    if (!secondFactor) {
       await failSignIn(db, keys, settings, who, 'totp');
       throw totpInvalid();
     }
   }
   await recordLoginSuccess(db, keys, 1);
-  await auditSignIn(db, who, 'auth.login', user.id as string, { method: input.sessionKind, totp: user.totp_enabled_at !== null });
+  await auditSignIn(db, who, 'auth.login', user.id as string, { method: input.sessionKind, totp: user.totp_enabled_at !== null, ...recoveryDetails(secondFactor) });
   return signIn(em, settings, { id: user.id as string, workspaceId: user.workspace_id as string }, input.sessionKind);
 }
 
@@ -159,14 +161,20 @@ export async function completeTotpLogin(em: EntityManager, settings: AuthSetting
     throw loginFailed();
   }
   await checks.assertAddressAllowed(user.workspace_id as string, (user.role_name as string | null) ?? null, input.clientAddress);
-  if (!(await verifyUserTotp(em, settings, user.id as string, input.code))) {
+  const secondFactor = await verifySecondFactor(em, settings, user.id as string, input.code);
+  if (!secondFactor) {
     await failSignIn(db, keys, settings, who, 'totp');
     throw totpInvalid();
   }
   // Both steps counted one attempt each against the address.
   await recordLoginSuccess(db, keys, 2);
-  await auditSignIn(db, who, 'auth.login', user.id as string, { method: payload.kind, totp: true });
+  await auditSignIn(db, who, 'auth.login', user.id as string, { method: payload.kind, totp: true, ...recoveryDetails(secondFactor) });
   return signIn(em, settings, { id: user.id as string, workspaceId: user.workspace_id as string }, payload.kind);
+}
+
+/** A sign-in with a recovery code is worth noticing in the audit trail, with how many are left. */
+function recoveryDetails(secondFactor: Awaited<ReturnType<typeof verifySecondFactor>>): Record<string, unknown> {
+  return secondFactor?.method === 'recoveryCode' ? { recoveryCode: true, recoveryCodesLeft: secondFactor.remaining } : {};
 }
 
 async function signIn(em: EntityManager, settings: AuthSettings, user: { id: string; workspaceId: string }, kind: SessionKind): Promise<SignedIn> {

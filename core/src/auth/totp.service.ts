@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
 import { errors } from '../errors/index.ts';
 import type { AuthSettings } from './auth-settings.ts';
-import { deriveKey, openSecret, sealSecret } from './secret-box.ts';
+import { randomInt } from 'node:crypto';
+import { deriveKey, macOf, openSecret, sealSecret } from './secret-box.ts';
 import { generateTotpSecret, matchTotp, otpauthUri, encodeBase32 } from './totp.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,17 +32,76 @@ export async function startTotpEnrolment(em: EntityManager, settings: AuthSettin
   return { secret: encodeBase32(secret), otpauthUri: otpauthUri(secret, `Daichō ${user.workspaceSlug}`, user.email) };
 }
 
-/** Confirms enrolment with a first code from the app; from then on sign-in asks for a code. */
-export async function confirmTotpEnrolment(em: EntityManager, settings: AuthSettings, userId: string, code: string): Promise<boolean> {
+/** How many recovery codes a user gets at once. */
+export const RECOVERY_CODE_COUNT = 10;
+// No 0/o, 1/l/i: codes are read off paper and typed by hand.
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+const RECOVERY_CODE = /^[a-z2-9]{5}-?[a-z2-9]{5}$/;
+
+/** Whether a code someone typed has the shape of a recovery code (`xxxxx-xxxxx`), not a TOTP code. */
+export function looksLikeRecoveryCode(code: string): boolean {
+  return RECOVERY_CODE.test(code.trim().toLowerCase());
+}
+
+function newRecoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const chars = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]);
+    return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+  });
+}
+
+// Keyed with a key of their own and bound to the user: a stolen table does not give the codes,
+// and a hash copied to another user does not match.
+const recoveryHash = (settings: AuthSettings, userId: string, code: string) =>
+  macOf(deriveKey(settings.secretKey, 'totp-recovery'), `${userId}:${code.trim().toLowerCase().replace('-', '')}`);
+
+/**
+ * Replaces the user's recovery codes with new ones (the old ones stop working) and returns them,
+ * to be shown once. Only for a user with a confirmed factor.
+ */
+export async function renewRecoveryCodes(em: EntityManager, settings: AuthSettings, userId: string): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  const result = await (em.getKysely() as Db).withSchema('daicho').updateTable('user')
+    .set({ totp_recovery_codes: sql`${codes.map((code) => recoveryHash(settings, userId, code))}::text[]` })
+    .where('id', '=', userId).where('totp_enabled_at', 'is not', null).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw errors.conflict('Set up a second factor first');
+  return codes;
+}
+
+/**
+ * Spends one recovery code: true when it was one of the user's unused codes, which it then is
+ * no longer (removed with a compare-and-set, so two nodes cannot both accept it).
+ */
+export async function useRecoveryCode(em: EntityManager, settings: AuthSettings, userId: string, code: string): Promise<{ remaining: number } | undefined> {
+  if (!looksLikeRecoveryCode(code)) return undefined;
+  const hash = recoveryHash(settings, userId, code);
+  const row = await (em.getKysely() as Db).withSchema('daicho').updateTable('user')
+    .set({ totp_recovery_codes: sql`array_remove(totp_recovery_codes, ${hash})` })
+    .where('id', '=', userId).where('totp_enabled_at', 'is not', null).where(sql<boolean>`${hash} = any(totp_recovery_codes)`)
+    .returning(sql<number>`coalesce(cardinality(totp_recovery_codes), 0)`.as('remaining')).executeTakeFirst();
+  return row ? { remaining: Number(row.remaining) } : undefined;
+}
+
+/** How many unused recovery codes the user has left. */
+export async function recoveryCodesLeft(em: EntityManager, userId: string): Promise<number> {
+  const row = await (em.getKysely() as Db).withSchema('daicho').selectFrom('user').select(sql<number>`coalesce(cardinality(totp_recovery_codes), 0)`.as('left')).where('id', '=', userId).executeTakeFirst();
+  return Number(row?.left ?? 0);
+}
+
+/**
+ * Confirms enrolment with a first code from the app; from then on sign-in asks for a code.
+ * Returns the user's recovery codes (shown once), or undefined when the code is wrong.
+ */
+export async function confirmTotpEnrolment(em: EntityManager, settings: AuthSettings, userId: string, code: string): Promise<string[] | undefined> {
   const db = em.getKysely() as Db;
   const row = await db.withSchema('daicho').selectFrom('user').select(['totp_secret', 'totp_enabled_at']).where('id', '=', userId).executeTakeFirst();
   if (!row?.totp_secret) throw errors.conflict('Start the set-up first (POST /api/v1/auth/totp/enrol)');
   if (row.totp_enabled_at !== null) throw errors.conflict('A second factor is already set up');
   const secret = openSecret(deriveKey(settings.secretKey, 'totp-secret'), row.totp_secret as string, sealContext(userId));
   const step = secret ? matchTotp(secret, code, Date.now(), null) : undefined;
-  if (step === undefined) return false;
+  if (step === undefined) return undefined;
   await db.withSchema('daicho').updateTable('user').set({ totp_enabled_at: sql`now()`, totp_last_step: step }).where('id', '=', userId).execute();
-  return true;
+  return renewRecoveryCodes(em, settings, userId);
 }
 
 /**
@@ -63,7 +123,19 @@ export async function verifyUserTotp(em: EntityManager, settings: AuthSettings, 
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * The second step of a sign-in: a TOTP code from the app, or one of the user's recovery codes
+ * (spent by using it). Undefined when it is neither.
+ */
+export async function verifySecondFactor(em: EntityManager, settings: AuthSettings, userId: string, code: string): Promise<{ method: 'totp' } | { method: 'recoveryCode'; remaining: number } | undefined> {
+  if (looksLikeRecoveryCode(code)) {
+    const used = await useRecoveryCode(em, settings, userId, code);
+    return used && { method: 'recoveryCode', remaining: used.remaining };
+  }
+  return (await verifyUserTotp(em, settings, userId, code)) ? { method: 'totp' } : undefined;
+}
+
 /** Removes the factor (confirmed or not). */
 export async function disableTotp(em: EntityManager, userId: string): Promise<void> {
-  await (em.getKysely() as Db).withSchema('daicho').updateTable('user').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', userId).execute();
+  await (em.getKysely() as Db).withSchema('daicho').updateTable('user').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, totp_recovery_codes: null }).where('id', '=', userId).execute();
 }
