@@ -338,7 +338,7 @@ export const configVariables: readonly ConfigVariable[] = [
     env: 'DAICHO_TRUSTED_PROXIES',
     key: 'trustedProxies',
     description:
-      'Reverse proxies (IPv4 or IPv6 addresses or CIDR ranges, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto headers are believed. The client address is the right-most address in X-Forwarded-For that is not a trusted proxy. Leave empty when clients connect directly.',
+      'Reverse proxies (IPv4 or IPv6 addresses or CIDR ranges, comma-separated) whose forwarding headers are believed: Forwarded (RFC 7239) when present, else X-Forwarded-For and X-Forwarded-Proto. The client address is the right-most forwarded address that is not a trusted proxy. Leave empty when clients connect directly.',
     defaultText: '(empty: no proxy is trusted)',
     parse: (raw) => {
       const { ranges, bad: invalid } = parseIpRangeList(raw ?? '');

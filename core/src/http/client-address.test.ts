@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseIpRangeList } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { createHttpApp, createRouter } from './app.ts';
-import { clientAddressOf, isSecureRequest } from './client-address.ts';
+import { clientAddressOf, isSecureRequest, parseForwarded } from './client-address.ts';
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -61,6 +62,38 @@ describe('clientAddressOf', () => {
     expect((await echo(url, { 'x-forwarded-proto': 'https' })).secure).toBe(true);
     expect((await echo(url, { 'x-forwarded-proto': 'https, http' })).secure).toBe(false);
     expect((await echo(url, { 'x-forwarded-proto': 'http' })).secure).toBe(false);
+  });
+
+  it('reads the standard Forwarded header (RFC 7239) from a trusted proxy, before X-Forwarded-For', async () => {
+    const url = await echoServer('127.0.0.1, 10.0.0.0/8');
+    expect(await echo(url, { forwarded: 'for=203.0.113.9;proto=https' })).toEqual({ client: '203.0.113.9', secure: true });
+    // Quoted IPv6 with a port, the client's forged element on the left, a trusted hop on the right.
+    expect((await echo(url, { forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https, for=10.1.1.1' })).client).toBe('2001:db8:cafe::17');
+    expect((await echo(url, { forwarded: 'for="198.51.100.7:8080"' })).client).toBe('198.51.100.7');
+    expect((await echo(url, { Forwarded: 'FOR=192.0.2.60;PROTO=http;BY=203.0.113.43' })).client).toBe('192.0.2.60');
+    // An obfuscated or unknown node ends the walk: the last address we could read is the client.
+    expect((await echo(url, { forwarded: 'for=_hidden, for=10.1.1.1' })).client).toBe('10.1.1.1');
+    expect((await echo(url, { forwarded: 'for=unknown' })).client).toBe('127.0.0.1');
+    // Forwarded wins over X-Forwarded-For when both are sent; proto comes from the nearest element.
+    expect(await echo(url, { forwarded: 'for=203.0.113.9;proto=http', 'x-forwarded-for': '198.51.100.1', 'x-forwarded-proto': 'https' })).toEqual({ client: '203.0.113.9', secure: false });
+    // Malformed: treated as absent, so X-Forwarded-For (if any) or the peer counts.
+    expect((await echo(url, { forwarded: 'for=203.0.113.9;;garbage', 'x-forwarded-for': '198.51.100.1' })).client).toBe('198.51.100.1');
+    expect((await echo(url, { forwarded: 'for="unterminated' })).client).toBe('127.0.0.1');
+    // From a peer that is not trusted, ignored.
+    const untrusted = await echoServer('');
+    expect(await echo(untrusted, { forwarded: 'for=203.0.113.9;proto=https' })).toEqual({ client: '127.0.0.1', secure: false });
+  });
+
+  it('parses Forwarded elements without ever throwing', () => {
+    expect(parseForwarded('for=192.0.2.43, for="[2001:db8:cafe::17]"')).toEqual([{ for: '192.0.2.43' }, { for: '2001:db8:cafe::17' }]);
+    expect(parseForwarded('for="\\"quoted\\""')).toEqual([{ for: '"quoted"' }]);
+    expect(parseForwarded(undefined)).toBeUndefined();
+    expect(parseForwarded('')).toBeUndefined();
+    expect(parseForwarded('x'.repeat(5000))).toBeUndefined();
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {
+      const parsed = parseForwarded(text);
+      expect(parsed === undefined || Array.isArray(parsed)).toBe(true);
+    }));
   });
 
   it('matches an IPv4 trusted proxy against a peer seen as IPv4-mapped IPv6', async () => {

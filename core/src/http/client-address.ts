@@ -3,23 +3,31 @@ import type { HttpContext, HttpMiddleware } from './context.ts';
 
 /**
  * Works out who is on the other end of a request, once, before anything else reads it.
- * `X-Forwarded-For` is believed only when the direct peer is a trusted proxy; then the client is
- * the right-most address in the chain that is not a trusted proxy (everything left of it was
- * written by the client and may be forged). `X-Forwarded-Proto` counts only from a trusted peer.
+ * Forwarding headers are believed only when the direct peer is a trusted proxy: the standard
+ * `Forwarded` (RFC 7239) when present, else `X-Forwarded-For` / `X-Forwarded-Proto`. The client is
+ * then the right-most address in the chain that is not a trusted proxy (everything left of it was
+ * written by the client and may be forged).
  */
 export function clientAddress(trustedProxies: readonly IpRange[]): HttpMiddleware {
   return async (ctx, next) => {
     const peer = canonicalIpAddress(ctx.req.socket.remoteAddress ?? '') ?? 'unknown';
     const peerTrusted = trustedProxies.length > 0 && ipInRanges(peer, trustedProxies);
-    ctx.state.clientAddress = peerTrusted ? forwardedClient(peer, ctx.req.headers['x-forwarded-for'], trustedProxies) : peer;
+    const standard = peerTrusted ? parseForwarded(ctx.req.headers.forwarded) : undefined;
+    const hops = standard ? standard.map((element) => element.for ?? '') : splitList(ctx.req.headers['x-forwarded-for']);
+    ctx.state.clientAddress = peerTrusted ? forwardedClient(peer, hops, trustedProxies) : peer;
     const tls = Boolean((ctx.req.socket as { encrypted?: boolean }).encrypted);
-    ctx.state.secure = tls || (peerTrusted && forwardedProto(ctx.req.headers['x-forwarded-proto']) === 'https');
+    // The nearest proxy's word counts: it is the one we trust.
+    const proto = standard ? standard.at(-1)?.proto : splitList(ctx.req.headers['x-forwarded-proto']).at(-1);
+    ctx.state.secure = tls || (peerTrusted && proto?.toLowerCase() === 'https');
     await next();
   };
 }
 
-function forwardedClient(peer: string, header: string | string[] | undefined, trusted: readonly IpRange[]): string {
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((hop) => hop.trim()).filter(Boolean);
+function splitList(header: string | string[] | undefined): string[] {
+  return (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((value) => value.trim()).filter(Boolean);
+}
+
+function forwardedClient(peer: string, hops: readonly string[], trusted: readonly IpRange[]): string {
   let client = peer;
   for (let index = hops.length - 1; index >= 0; index -= 1) {
     const address = canonicalIpAddress(hops[index]!);
@@ -31,10 +39,45 @@ function forwardedClient(peer: string, header: string | string[] | undefined, tr
   return client;
 }
 
-function forwardedProto(header: string | string[] | undefined): string | undefined {
-  const values = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((value) => value.trim().toLowerCase());
-  // The nearest proxy's word counts: it is the one we trust.
-  return values.at(-1) || undefined;
+/**
+ * The elements of a `Forwarded` header (RFC 7239), nearest proxy last: `for` as a bare address
+ * (brackets and port removed; `unknown` and obfuscated `_names` kept, so that they read as no
+ * address), and `proto`. Undefined when the header is absent or malformed, in which case the
+ * request is treated as if it had none: a malformed header from a trusted proxy is its bug, and
+ * guessing would let a client's part of it through.
+ */
+export function parseForwarded(header: string | string[] | undefined): Array<{ for?: string; proto?: string }> | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  if (!text || text.length > 4096) return undefined;
+  const elements: Array<{ for?: string; proto?: string }> = [];
+  // token=value pairs separated by ';' within an element, elements by ','; values are tokens or quoted strings.
+  const pair = /\s*([A-Za-z][A-Za-z0-9_-]*)=("(?:[^"\\]|\\.)*"|[!#$%&'*+.^_`|~0-9A-Za-z:-]+)\s*([;,]|$)/y;
+  let element: { for?: string; proto?: string } = {};
+  let position = 0;
+  while (position < text.length) {
+    pair.lastIndex = position;
+    const match = pair.exec(text);
+    if (!match) return undefined;
+    const name = match[1]!.toLowerCase();
+    const raw = match[2]!;
+    const value = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+    if (name === 'for') element.for = forNode(value);
+    else if (name === 'proto') element.proto = value;
+    position = pair.lastIndex;
+    if (match[3] !== ';') {
+      elements.push(element);
+      element = {};
+    }
+  }
+  return elements.length > 0 ? elements : undefined;
+}
+
+/** `for=` node: `192.0.2.1`, `192.0.2.1:8080`, `[2001:db8::1]`, `[2001:db8::1]:443`, `unknown`, `_hidden`. */
+function forNode(value: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+  if (bracketed) return bracketed[1]!;
+  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(value);
+  return v4WithPort ? v4WithPort[1]! : value;
 }
 
 /**
