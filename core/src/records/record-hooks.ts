@@ -29,6 +29,8 @@ export interface RecordHookOutcome {
  * transaction is the write's: a slow after-hook slows the write).
  */
 export interface RecordHook {
+  /** The workspace whose writes it sees (a plugin is installed per workspace). */
+  workspaceId: string;
   object: string;
   events: readonly RecordHookEvent[];
   run(call: RecordHookCall): Promise<RecordHookOutcome | null | undefined | void>;
@@ -38,10 +40,10 @@ export interface RecordHook {
 export interface RecordHookRegistry {
   /** Registers a hook; returns a disposer that removes it. */
   register(hook: RecordHook): () => void;
-  /** The hooks of one object and event, in registration order. */
-  hooksFor(object: string, event: RecordHookEvent): RecordHook[];
+  /** The hooks of one object and event in a workspace, in registration order. */
+  hooksFor(workspaceId: string, object: string, event: RecordHookEvent): RecordHook[];
   /** Whether any hook is registered on the object (such writes take the transactional path). */
-  has(object: string): boolean;
+  has(workspaceId: string, object: string): boolean;
   /** Every registration, for checks that a disposer removed what it added. */
   all(): RecordHook[];
 }
@@ -57,13 +59,13 @@ export function createRecordHookRegistry(): RecordHookRegistry {
         if (index >= 0) hooks.splice(index, 1);
       };
     },
-    hooksFor: (object, event) => hooks.filter((hook) => hook.object === object && hook.events.includes(event)),
-    has: (object) => hooks.some((hook) => hook.object === object),
+    hooksFor: (workspaceId, object, event) => hooks.filter((hook) => hook.workspaceId === workspaceId && hook.object === object && hook.events.includes(event)),
+    has: (workspaceId, object) => hooks.some((hook) => hook.workspaceId === workspaceId && hook.object === object),
     all: () => [...hooks],
   };
 }
 
 /** Runs the after-hooks of a write, in its transaction. */
 export async function runAfterHooks(deps: RecordsDeps, db: Db, call: Omit<RecordHookCall, 'db' | 'records'> & { event: 'afterCreate' | 'afterUpdate' | 'afterDelete' }, bound: RecordsDeps): Promise<void> {
-  for (const hook of deps.recordHooks?.hooksFor(call.object, call.event) ?? []) await hook.run({ ...call, db, records: bound });
+  for (const hook of deps.recordHooks?.hooksFor(call.actor.workspaceId, call.object, call.event) ?? []) await hook.run({ ...call, db, records: bound });
 }

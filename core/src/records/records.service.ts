@@ -128,7 +128,7 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
   for (const field of definition.fields) {
     if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
   }
-  if (!options.idempotencyKey && !deps.recordHooks?.has(objectName) && isSimpleWrite(resolved)) {
+  if (!options.idempotencyKey && !deps.recordHooks?.has(actor.workspaceId, objectName) && isSimpleWrite(resolved)) {
     // One INSERT … RETURNING with its audit event, no transaction: nothing else changes with this record.
     const db = kyselyOf(deps.em());
     const id = generateUuidV7(now.getTime());
@@ -213,7 +213,7 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
   }
   const { body, problems } = normalizeRecordInput(definition, input);
   // Actors limited by sharing take the path that reads (and locks) the record first, inside their scope.
-  if (isSimpleWrite(resolved) && !deps.recordHooks?.has(objectName) && !touchesSearchOrInactiveValues(definition, body) && !actor.access.recordScope(objectName, 'write')) {
+  if (isSimpleWrite(resolved) && !deps.recordHooks?.has(actor.workspaceId, objectName) && !touchesSearchOrInactiveValues(definition, body) && !actor.access.recordScope(objectName, 'write')) {
     validateRecordInput(definition, body, 'update', undefined, problems);
     return redactRecord(actor.access, definition, await updateInOneStatement(deps, resolved, actor, id, body, precondition));
   }
@@ -420,7 +420,7 @@ async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject,
  */
 async function runBeforeHooks(deps: RecordsDeps, resolved: ResolvedObject, actor: RecordsActor, event: 'beforeCreate' | 'beforeUpdate', body: RecordBody, current: ApiRecord | null, db: Db, bound: RecordsDeps): Promise<void> {
   const { definition } = resolved;
-  for (const hook of deps.recordHooks?.hooksFor(definition.name, event) ?? []) {
+  for (const hook of deps.recordHooks?.hooksFor(actor.workspaceId, definition.name, event) ?? []) {
     const record = redactRecord(actor.access, definition, { ...(current ?? {}), ...body } as ApiRecord);
     const outcome = await hook.run({ object: definition.name, event, record, previous: current ? redactRecord(actor.access, definition, { ...current }) : null, actor, db, records: bound });
     if (!outcome) continue;
