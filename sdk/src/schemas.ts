@@ -1,6 +1,7 @@
 import businessCalendarSchema from '../schemas/business-calendar.schema.json' with { type: 'json' };
 import filterSchema from '../schemas/filter.schema.json' with { type: 'json' };
 import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
+import pluginManifestSchema from '../schemas/plugin-manifest.schema.json' with { type: 'json' };
 import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
 import roleSchema from '../schemas/role.schema.json' with { type: 'json' };
 import sharingRuleSchema from '../schemas/sharing-rule.schema.json' with { type: 'json' };
@@ -26,3 +27,6 @@ export const businessCalendarMetaSchema: Readonly<Record<string, unknown>> = bus
 
 /** Workflows: trigger, conditions and ordered actions. */
 export const workflowMetaSchema: Readonly<Record<string, unknown>> = workflowSchema;
+
+/** Plugin manifests (daicho-plugin.json); closed everywhere, semantic checks in validatePluginManifest. */
+export const pluginManifestMetaSchema: Readonly<Record<string, unknown>> = pluginManifestSchema;

@@ -35,7 +35,7 @@ export interface RulesOptions {
 
 /** The `exports` maps at the time of writing; a unit test keeps them in step with package.json. */
 export const defaultPackageExports: PackageExports = {
-  '@daicho/sdk': ['.', './schemas/*', './package.json'],
+  '@daicho/sdk': ['.', './plugin-tools', './testing', './schemas/*', './package.json'],
   '@daicho/core': ['.', './testing', './package.json'],
 };
 
