@@ -46,9 +46,9 @@ export interface HostCallScope {
  * The actor's access, narrowed to what the plugin was granted: the plugin never does more than
  * both the user and its grants allow.
  */
-export function narrowAccess(access: RecordAccess, granted: readonly PluginPermission[]): RecordAccess {
+export function narrowAccess(access: RecordAccess, granted: readonly PluginPermission[], pluginId: string): RecordAccess {
   return {
-    allows: (objectName, action) => access.allows(objectName, action) && (action === 'read' || action === 'export' ? granted.includes(`records.read:${objectName}`) : granted.includes(`records.write:${objectName}`)),
+    allows: (objectName, action) => access.allows(objectName, action) && (objectName.startsWith(`${pluginId}.`) || (action === 'read' || action === 'export' ? granted.includes(`records.read:${objectName}`) : granted.includes(`records.write:${objectName}`))),
     fieldAccess: (objectName, fieldName) => access.fieldAccess(objectName, fieldName),
     recordScope: (objectName, mode) => access.recordScope(objectName, mode),
   };
@@ -76,7 +76,7 @@ function stringArg(value: unknown, index: number): string {
  */
 export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): HostCallHandler {
   const records: RecordsDeps = scope.records ?? { em: deps.em, metadata: deps.metadata, logger: deps.logger };
-  const actor: RecordsActor = { ...scope.actor, access: narrowAccess(scope.actor.access, scope.granted) };
+  const actor: RecordsActor = { ...scope.actor, access: narrowAccess(scope.actor.access, scope.granted, scope.pluginId) };
   const db = () => records.em().getKysely() as Db;
   const bucketKey = `${scope.workspaceId}:${scope.pluginId}`;
 
@@ -97,7 +97,9 @@ export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): 
     }
     if (!Array.isArray(args)) throw errors.validationFailed([{ path: '', code: 'type', message: 'arguments must be an array' }]);
     const needed = permissionFor(method, args);
-    if (needed !== undefined && !grantsCover(scope.granted, needed)) {
+    // A plugin's own objects (named `<plugin id>.…`) are its to read and write; everything else needs a grant.
+    const own = needed !== undefined && /^records\.(read|write):/.test(needed) && needed.slice(needed.indexOf(':') + 1).startsWith(`${scope.pluginId}.`);
+    if (needed !== undefined && !own && !grantsCover(scope.granted, needed)) {
       return deny(method, method === 'http.fetch' ? `http.fetch:${String(args[0])}` : needed);
     }
     switch (method) {

@@ -1,4 +1,4 @@
-import type { HostCallMethod, PluginPermission } from '@daicho/sdk';
+import { permissionCovers, type HostCallMethod, type PluginPermission } from '@daicho/sdk';
 
 /**
  * The permission a host call needs, given its arguments: `records.read:<object>` for reads,
@@ -30,41 +30,25 @@ export function permissionFor(method: HostCallMethod, args: readonly unknown[]):
 }
 
 /**
- * Whether `pattern` (`https://host/path*`) covers `url`. `*` matches within the path only; a host
- * may start with `*.` for its subdomains (never the bare domain's look-alikes: `*.example.com`
- * covers `a.example.com`, not `evilexample.com`). Scheme, host and port compare exactly.
+ * Whether the granted permissions cover the one a call needs (the SDK's matcher: one reading of
+ * URL patterns for the consent screen, the CLI and the host).
  */
-export function urlPatternCovers(pattern: string, url: string): boolean {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    return false;
-  }
-  const match = /^(https?):\/\/([^/]+)(\/.*)?$/.exec(pattern);
-  if (!match) return false;
-  const [, scheme, hostPattern, pathPattern = '/*'] = match as unknown as [string, string, string, string | undefined];
-  if (`${scheme}:` !== target.protocol) return false;
-  if (target.username || target.password) return false;
-  const host = target.port ? `${target.hostname}:${target.port}` : target.hostname;
-  const wanted = hostPattern.toLowerCase();
-  if (wanted.startsWith('*.')) {
-    if (!host.endsWith(wanted.slice(1)) || host.length <= wanted.length - 1) return false;
-  } else if (host !== wanted) {
-    return false;
-  }
-  const path = `${target.pathname}${target.search}`;
-  const regex = new RegExp(`^${pathPattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-  return regex.test(path);
-}
-
-/** Whether the granted permissions cover the one a call needs. */
 export function grantsCover(granted: readonly PluginPermission[], needed: PluginPermission): boolean {
-  if (needed.startsWith('http.fetch:')) {
-    const url = needed.slice('http.fetch:'.length);
-    return granted.some((permission) => permission.startsWith('http.fetch:') && urlPatternCovers(permission.slice('http.fetch:'.length), url));
+  const [kind, ...rest] = needed.split(':');
+  const target = rest.join(':');
+  switch (kind) {
+    case 'records.read':
+    case 'records.write':
+      return permissionCovers(granted, { kind, object: target });
+    case 'http.fetch':
+      return permissionCovers(granted, { kind, url: target });
+    case 'mail.send':
+    case 'kv':
+    case 'schedule':
+      return permissionCovers(granted, { kind });
+    default:
+      return false;
   }
-  return granted.includes(needed);
 }
 
 /** The permissions a manifest asks for that are not granted (exact comparison: a grant is consent to a line of the manifest). */

@@ -322,6 +322,8 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     actorFor,
     enqueueJob,
     processJobs,
+    /** Forgets code loaded for a version that did not go live (a failed upgrade). */
+    unloadKey: (key: string) => options.pool.unload(key).catch((error: unknown) => options.logger.warn({ err: error, key }, 'unloading plugin code failed')),
     isActive: (workspaceId: string, pluginId: string) => active.has(keyOf(workspaceId, pluginId)),
     /** Invokes a handler of an installation whose code is loaded under `sandboxKey` (a migration of a version not active yet). */
     invokeLoaded: invokeSandbox,
