@@ -82,6 +82,22 @@ export interface Config {
   workflowDispatchIntervalMs: number;
   /** Seconds without a heartbeat after which the job of a worker that died goes to another worker. */
   workflowHeartbeatSeconds: number;
+  /** Plugin-runner processes (each holds isolates for the plugins assigned to it). */
+  pluginRunners: number;
+  /** Default heap limit of one plugin's isolate, MB. */
+  pluginMemoryMb: number;
+  /** Default CPU timeout of one synchronous stretch of plugin code, ms. */
+  pluginCpuTimeoutMs: number;
+  /** Default wall-clock deadline of one plugin call, host calls included, ms. */
+  pluginDeadlineMs: number;
+  /** Default host calls one plugin call may make. */
+  pluginMaxHostCalls: number;
+  /** Default largest result (or host-call arguments) of a plugin call, bytes of JSON. */
+  pluginMaxOutputBytes: number;
+  /** Default deepest nesting of that JSON. */
+  pluginMaxOutputDepth: number;
+  /** Default log bytes kept per plugin call. */
+  pluginMaxLogBytes: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -503,5 +519,61 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Seconds after which a workflow run whose worker died (killed, crashed, lost its machine) is resumed by another worker: workers mark the runs they hold every half of this, and every node checks for unmarked ones as often.',
     defaultText: '30',
     parse: integer(10, 600, 30),
+  },
+  {
+    env: 'DAICHO_PLUGIN_RUNNERS',
+    key: 'pluginRunners',
+    description: 'Plugin-runner processes per node. Plugin code runs in isolates inside these child processes, never in the server process; each plugin is assigned to one runner.',
+    defaultText: '2',
+    parse: integer(1, 32, 2),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MEMORY_MB',
+    key: 'pluginMemoryMb',
+    description: "Heap limit of one plugin's isolate, in MB. A plugin over it fails with PLUGIN_MEMORY_LIMIT and its isolate is recreated on the next call.",
+    defaultText: '64',
+    parse: integer(8, 4096, 64),
+  },
+  {
+    env: 'DAICHO_PLUGIN_TIMEOUT_MS',
+    key: 'pluginCpuTimeoutMs',
+    description: 'CPU time one synchronous stretch of plugin code may run, in milliseconds (a loop is stopped here with PLUGIN_TIMEOUT).',
+    defaultText: '1000',
+    parse: integer(10, 60000, 1000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_DEADLINE_MS',
+    key: 'pluginDeadlineMs',
+    description: 'Wall-clock time one plugin call may take, awaited host calls included, in milliseconds; past it the call fails with PLUGIN_DEADLINE.',
+    defaultText: '10000',
+    parse: integer(50, 600000, 10000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_HOST_CALLS',
+    key: 'pluginMaxHostCalls',
+    description: 'Host calls (records, http, mail, settings, kv) one plugin call may make; the next one fails with PLUGIN_RATE_LIMITED.',
+    defaultText: '1000',
+    parse: integer(1, 1000000, 1000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_OUTPUT',
+    key: 'pluginMaxOutputBytes',
+    description: "Largest result of a plugin call, and largest arguments of one host call, as JSON, such as 1mb; larger fails with PLUGIN_OUTPUT_TOO_LARGE before it is copied out of the isolate.",
+    defaultText: '1mb',
+    parse: byteSize(1024 ** 2, 64 * 1024 ** 2),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_OUTPUT_DEPTH',
+    key: 'pluginMaxOutputDepth',
+    description: 'Deepest nesting of that JSON; deeper fails with PLUGIN_OUTPUT_TOO_LARGE.',
+    defaultText: '64',
+    parse: integer(2, 1000, 64),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_LOG',
+    key: 'pluginMaxLogBytes',
+    description: 'Log bytes kept per plugin call, such as 64kb; the rest is dropped and the call marked as truncated.',
+    defaultText: '64kb',
+    parse: byteSize(64 * 1024, 16 * 1024 ** 2),
   },
 ];
