@@ -42,6 +42,11 @@ export interface InvocationScope {
   actor: RecordsActor;
   records?: RecordsDeps;
   idempotencyKey?: string;
+  /**
+   * Whether failures count towards the failure policy (default true). Migrations pass false: they
+   * run in a transaction that holds the installation row, and their failure rolls back anyway.
+   */
+  countFailures?: boolean;
 }
 
 interface ActivePlugin {
@@ -108,14 +113,14 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     try {
       const result = await options.pool.invoke(sandboxKey, handler, input, hostCalls);
       for (const line of result.logs) options.logger[line.level === 'debug' ? 'debug' : line.level]({ plugin: installation.pluginId, workspaceId: installation.workspaceId, handler }, line.message);
-      if (failures.get(key)) {
+      if (scope.countFailures !== false && failures.get(key)) {
         failures.delete(key);
         await recordOutcome(options.em().getKysely() as Db, installation.workspaceId, installation.pluginId, 'ok');
       }
       return result.value;
     } catch (error) {
       const code = error instanceof DaichoError ? error.code : (error as { code?: string }).code;
-      if (code && failureCodes.has(code)) await countFailure(installation, code);
+      if (scope.countFailures !== false && code && failureCodes.has(code)) await countFailure(installation, code);
       throw error;
     }
   }
@@ -322,8 +327,12 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     actorFor,
     enqueueJob,
     processJobs,
+    /** The handler paths a loaded bundle exports. */
+    handlersOf: (key: string) => options.pool.handlers(key),
     /** Forgets code loaded for a version that did not go live (a failed upgrade). */
     unloadKey: (key: string) => options.pool.unload(key).catch((error: unknown) => options.logger.warn({ err: error, key }, 'unloading plugin code failed')),
+    /** What this node's registries hold for plugins (for checks that disposers removed everything). */
+    registrations: () => options.recordHooks.all().map((hook) => `${hook.workspaceId}:${hook.object}:${hook.events.join(',')}`).sort(),
     isActive: (workspaceId: string, pluginId: string) => active.has(keyOf(workspaceId, pluginId)),
     /** Invokes a handler of an installation whose code is loaded under `sandboxKey` (a migration of a version not active yet). */
     invokeLoaded: invokeSandbox,

@@ -136,7 +136,7 @@ async function storedContributions(installation: Installation): Promise<ReturnTy
 
 /** The data migrations to run going from `from` (null at install) to `to`: versions in (from, to], in order. */
 export function migrationsBetween(migrations: readonly string[] | undefined, from: string | null, to: string): string[] {
-  return [...(migrations ?? [])]
+  return [...new Set(migrations ?? [])]
     .filter((version) => semver.valid(version) && semver.lte(version, to) && (from === null || semver.gt(version, from)))
     .sort(semver.compare);
 }
@@ -158,6 +158,11 @@ async function applyVersion(deps: PluginsDeps, actor: PluginsActor, pkg: PluginP
   const fromVersion = previous && previous.state !== 'pendingConsent' ? previous.version : null;
   const newKey = manifest.main ? await deps.runtime.loadCode(actor.workspaceId, { manifest, packageBytes: bytes }) : undefined;
   const runningKey = previous && previous.state === 'enabled' ? sandboxKeyOf(actor.workspaceId, previous.manifest) : undefined;
+  // Migrations are the bundle's `migrations/<version>` handlers (and any the manifest names by a path ending in a version).
+  const migrationVersions = [
+    ...(newKey ? (await deps.runtime.handlersOf(newKey)).filter((path) => path.startsWith('migrations/')).map((path) => path.slice('migrations/'.length)) : []),
+    ...(manifest.contributes?.migrations ?? []).map((path) => path.split('/').pop()!.replace(/\.(js|json|md|txt)$/, '')),
+  ];
   let installation: Installation;
   let committed;
   try {
@@ -179,12 +184,12 @@ async function applyVersion(deps: PluginsDeps, actor: PluginsActor, pkg: PluginP
         updatedAt: new Date().toISOString(), uninstalledAt: null, disabledReason: null, consecutiveFailures: 0, limitFailures: 0,
       };
       await saveInstallation(db, row);
-      const migrations = migrationsBetween(manifest.contributes?.migrations, fromVersion, manifest.version);
+      const migrations = migrationsBetween(migrationVersions, fromVersion, manifest.version);
       if (migrations.length > 0) {
         if (!newKey) throw new DaichoError('INVALID_MANIFEST', `${manifest.id} lists migrations but has no main bundle`, { details: { problems: [{ path: '/contributes/migrations', message: 'needs main' }] } });
         const records = { em: () => trx, metadata: transactionMetadata(db, deps.metadata), logger: deps.logger };
         for (const version of migrations) {
-          await deps.runtime.invokeLoaded(row, newKey, `migrations/${version}`, { from: fromVersion }, { actor: { workspaceId: actor.workspaceId, userId: actor.userId, timeZone: actor.timeZone, access: actor.access, requestId: actor.requestId ?? '' }, records });
+          await deps.runtime.invokeLoaded(row, newKey, `migrations/${version}`, { from: fromVersion }, { actor: { workspaceId: actor.workspaceId, userId: actor.userId, timeZone: actor.timeZone, access: actor.access, requestId: actor.requestId ?? '' }, records, countFailures: false });
         }
       }
       await appendAuditEvent(db, auditOf(actor), { kind, details: { plugin: manifest.id, version: manifest.version, from: fromVersion, digest: pkg.digest, permissions: granted, migrations } });
