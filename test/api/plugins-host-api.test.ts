@@ -64,7 +64,7 @@ async function installProbe(id: string, permissions: string[], extra: Partial<Pl
 
 async function call(id: string, method: string, args: unknown[], userId = adminId) {
   const actor = await t.plugins.actorFor(workspaceId, userId);
-  return t.plugins.invoke(workspaceId, id, `actions/${id}.call`, { method, args } as never, { actor }) as Promise<{ ok: boolean; code?: string; value?: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return t.plugins.invoke(workspaceId, id, `actions/${id}.call`, { method, args } as never, { actor }) as Promise<{ ok: boolean; code?: string; message?: string; value?: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 beforeAll(async () => {

@@ -30,7 +30,7 @@ export async function buildPluginPackage(manifest: PluginManifest, source: strin
 
 /** Uploads a package as the admin: POST /api/v1/plugins (or …/:id/upgrade). */
 export async function uploadPlugin(baseUrl: string, token: string, path: string, bytes: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip', ...headers }, body: bytes });
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip', ...headers }, body: Buffer.from(bytes) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
