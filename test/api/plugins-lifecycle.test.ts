@@ -205,6 +205,8 @@ describe('a plugin from install to purge', () => {
   });
 
   it('upgrades: definitions diffed by name (data kept), the new migration run, the new code live', async () => {
+    // The after-hook work of earlier writes is done first, so that the migration sees every item.
+    await eventually(async () => (await queryDatabase(t.testDatabase.url, `select 1 from daicho.plugin_job where status in ('queued', 'running')`)).length === 0);
     const migrations = `${v1Migrations}, '1.2.0': async (input, ctx) => { const page = await ctx.records.list('acme.stock.item', { limit: 100 }); for (const record of page.records) await ctx.records.update('acme.stock.item', record.id, { location: 'main' }); return null; }`;
     const response = await upgrade(await buildPluginPackage(manifest('1.2.0'), source('1.2.0', migrations), { 'definitions/item.object.json': item([{ name: 'location', type: 'text', labels: { en: 'Location' } }]), 'definitions/deal-fields.json': dealFields }));
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -260,5 +262,19 @@ describe('a plugin from install to purge', () => {
     const audit = await t.api.get('/api/v1/audit?kind=plugin.purge');
     expect(audit.body.events[0]).toMatchObject({ details: { plugin: 'acme.stock', purgedObjects: ['acme.stock.item'] } });
     expect((await t.fetch('/readyz')).status).toBe(200);
+  });
+
+  it('row 28: purges an uninstalled plugin\'s data once the retention period is over, audited', async () => {
+    const tiny: PluginManifest = { id: 'acme.tiny', version: '1.0.0', publisher: 'acme', displayName: { en: 'Tiny' }, description: { en: 'Keeps a little.' }, engines: { daicho: '>=0.1.0' }, permissions: [], contributes: { objects: ['definitions/note.object.json'] } };
+    const note: ObjectDefinition = { name: 'acme.tiny.note', labels: { en: 'Note' }, fields: [{ name: 'text', type: 'text', labels: { en: 'Text' } }] };
+    expect((await install(await buildPluginPackage(tiny, undefined, { 'definitions/note.object.json': note }))).status).toBe(201);
+    expect((await t.api.post('/api/v1/records/acme.tiny.note', { text: 'kept for a while' })).status).toBe(201);
+    expect((await t.api.delete('/api/v1/plugins/acme.tiny')).status).toBe(200);
+    expect(await t.purgeExpiredPlugins(new Date(Date.now() + 29 * 86_400_000))).toEqual([]);
+    expect((await queryDatabase(t.testDatabase.url, `select 1 from daicho.definition where workspace_id = $1 and name = 'acme.tiny.note'`, [workspaceId])).length).toBe(1);
+    expect(await t.purgeExpiredPlugins(new Date(Date.now() + 31 * 86_400_000))).toEqual([{ workspaceId, pluginId: 'acme.tiny' }]);
+    expect((await queryDatabase(t.testDatabase.url, `select 1 from daicho.definition where workspace_id = $1 and name = 'acme.tiny.note'`, [workspaceId])).length).toBe(0);
+    const audit = await t.api.get('/api/v1/audit?kind=plugin.purge');
+    expect(audit.body.events[0]).toMatchObject({ actorId: null, details: { plugin: 'acme.tiny', reason: 'retention', purgedObjects: ['acme.tiny.note'] } });
   });
 });

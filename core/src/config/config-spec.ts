@@ -120,6 +120,8 @@ export interface Config {
   pluginRequireSignature: boolean | undefined;
   /** How often worker nodes look for queued plugin work (after-hooks, schedules), ms. */
   pluginJobIntervalMs: number;
+  /** Days an uninstalled plugin's data is kept before worker nodes purge it. */
+  pluginRetentionDays: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -686,5 +688,12 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'How often worker nodes look for queued plugin work (after-write hooks, schedules), in milliseconds.',
     defaultText: '1000',
     parse: integer(50, 60000, 1000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_RETENTION_DAYS',
+    key: 'pluginRetentionDays',
+    description: "Days an uninstalled plugin's objects, records, settings and stored values are kept (hidden, restorable by installing it again) before worker nodes purge them, with an audit entry.",
+    defaultText: '30',
+    parse: integer(1, 3650, 30),
   },
 ];

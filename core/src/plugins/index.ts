@@ -11,7 +11,7 @@ export { readSettingsForAdmin, secretKeysOf, writeSettings } from './plugin-sett
 export { createPluginRuntime, sandboxKeyOf } from './plugin-runtime.ts';
 export type { InvocationScope, PackageReader, PluginRuntime, PluginRuntimeOptions } from './plugin-runtime.ts';
 export {
-  consentPlugin, describeInstallation, describedPermissions, getPlugin, installPlugin, listPlugins, migrationsBetween, purgePlugin, readUploadedPackage,
+  consentPlugin, describeInstallation, describedPermissions, getPlugin, installPlugin, listPlugins, migrationsBetween, purgeExpiredPlugins, purgePlugin, readUploadedPackage,
   setPluginEnabled, uninstallPlugin, upgradePlugin,
 } from './plugins.service.ts';
 export type { PackageUpload, PluginsActor, PluginsDeps } from './plugins.service.ts';

@@ -73,6 +73,18 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
   const ajv = createPlatformAjv({ allErrors: true, strict: false, formats: ['date', 'date-time', 'email', 'uri', 'uuid'] });
   const validators = new Map<string, ReturnType<typeof ajv.compile>>();
   const keyOf = (workspaceId: string, pluginId: string) => `${workspaceId}:${pluginId}`;
+  /** Activations and deactivations of one plugin run one after another (the lifecycle and the reconciler may race). */
+  const locks = new Map<string, Promise<unknown>>();
+  const serially = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const previous = locks.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    locks.set(key, next);
+    void next.finally(() => {
+      if (locks.get(key) === next) locks.delete(key);
+    }).catch(() => undefined);
+    return next;
+  };
+  const signatureOf = (installation: Pick<Installation, 'version' | 'digest' | 'grantedPermissions'>) => `${installation.version}|${installation.digest}|${installation.grantedPermissions.join(',')}`;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
@@ -254,7 +266,12 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
   /** Loads an enabled installation's code and registers its contributions. */
   async function activate(installation: Installation): Promise<void> {
     const key = keyOf(installation.workspaceId, installation.pluginId);
-    if (active.has(key)) await deactivate(installation.workspaceId, installation.pluginId);
+    return serially(key, () => activateNow(installation));
+  }
+
+  async function activateNow(installation: Installation): Promise<void> {
+    const key = keyOf(installation.workspaceId, installation.pluginId);
+    if (active.has(key)) await deactivateNow(installation.workspaceId, installation.pluginId);
     const sandboxKey = await loadCode(installation.workspaceId, installation);
     const entry: ActivePlugin = { installation, sandboxKey, disposers: [] };
     active.set(key, entry);
@@ -265,6 +282,10 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
 
   /** Runs every disposer of the plugin and unloads its code. */
   async function deactivate(workspaceId: string, pluginId: string): Promise<void> {
+    return serially(keyOf(workspaceId, pluginId), () => deactivateNow(workspaceId, pluginId));
+  }
+
+  async function deactivateNow(workspaceId: string, pluginId: string): Promise<void> {
     const key = keyOf(workspaceId, pluginId);
     const entry = active.get(key);
     if (!entry) return;
@@ -320,8 +341,28 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     return done;
   }
 
+  /**
+   * Brings this node's registrations in line with the stored installations: what another node
+   * installed, upgraded, enabled or disabled takes effect here on the next round.
+   */
+  async function reconcile(): Promise<void> {
+    const { rows } = await sql<{ workspace_id: string; plugin_id: string; version: string; state: string; digest: string; granted_permissions: string[] }>`
+      select workspace_id, plugin_id, version, state, digest, granted_permissions from daicho.plugin_installation`.execute(options.em().getKysely() as Db);
+    const enabled = new Map(rows.filter((row) => row.state === 'enabled').map((row) => [keyOf(row.workspace_id, row.plugin_id), row]));
+    for (const [key, entry] of [...active.entries()]) {
+      if (!enabled.has(key)) await deactivate(entry.installation.workspaceId, entry.installation.pluginId);
+    }
+    for (const [key, row] of enabled) {
+      const current = active.get(key);
+      if (current && signatureOf(current.installation) === signatureOf({ version: row.version, digest: row.digest.trim(), grantedPermissions: row.granted_permissions })) continue;
+      const stored = await findInstallation(options.em().getKysely() as Db, row.workspace_id, row.plugin_id);
+      if (stored?.state === 'enabled') await activate(stored).catch((error: unknown) => options.logger.error({ err: error, plugin: row.plugin_id }, 'could not load an enabled plugin'));
+    }
+  }
+
   return {
     activate,
+    reconcile,
     deactivate,
     loadCode,
     actorFor,
@@ -349,10 +390,10 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
       }
     },
     start(): void {
-      if (!options.background || timer) return;
+      if (timer) return;
       timer = setInterval(() => {
         if (running) return;
-        running = processJobs().catch((error: unknown) => options.logger.warn({ err: error }, 'plugin jobs failed; retrying next round')).finally(() => {
+        running = reconcile().then(() => (options.background ? processJobs() : 0)).catch((error: unknown) => options.logger.warn({ err: error }, 'plugin jobs failed; retrying next round')).finally(() => {
           running = undefined;
         });
       }, options.jobs.intervalMs);

@@ -47,7 +47,7 @@ export interface PackageUpload {
   grant?: 'all' | readonly string[] | undefined;
 }
 
-const auditOf = (actor: PluginsActor): AuditContext => ({ workspaceId: actor.workspaceId, actorId: actor.userId, clientAddress: actor.clientAddress ?? null, requestId: actor.requestId ?? null });
+const auditOf = (actor: PluginsActor): AuditContext => ({ workspaceId: actor.workspaceId, actorId: actor.userId || null, clientAddress: actor.clientAddress ?? null, requestId: actor.requestId ?? null });
 const metadataDepsOf = (deps: PluginsDeps) => ({ em: deps.em, cache: deps.metadata, logger: deps.logger, ...(deps.afterObjectChange ? { afterObjectChange: deps.afterObjectChange } : {}) });
 
 /** Reads, and checks the signature of, an uploaded package. */
@@ -318,7 +318,6 @@ async function assertNoDependents(db: Db, workspaceId: string, pluginId: string)
  */
 export async function uninstallPlugin(deps: PluginsDeps, actor: PluginsActor, pluginId: string): Promise<Installation> {
   const current = await requireInstallation(deps, actor.workspaceId, pluginId);
-  await deps.runtime.deactivate(actor.workspaceId, pluginId);
   const contributions = current.state === 'pendingConsent' ? { objects: [], fields: [] } : await storedContributions(current);
   const [installation, committed] = await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
@@ -339,12 +338,14 @@ export async function uninstallPlugin(deps: PluginsDeps, actor: PluginsActor, pl
     await appendAuditEvent(db, auditOf(actor), { kind: 'plugin.uninstall', details: { plugin: pluginId, version: current.version, hiddenObjects: contributions.objects.map((object) => object.name), deadLettered: Number(numUpdatedRows ?? 0) } });
     return [next, applied] as const;
   });
+  // After commit: until then the plugin is still installed (and another node's reconciler agrees).
+  await deps.runtime.deactivate(actor.workspaceId, pluginId);
   await finishObjectSet(metadataDepsOf(deps), actor, [...committed]);
   return installation;
 }
 
 /** Drops an uninstalled plugin's objects, records, settings and store for good; `confirm` must repeat its id. */
-export async function purgePlugin(deps: PluginsDeps, actor: PluginsActor, pluginId: string, confirm: unknown): Promise<{ purgedObjects: string[] }> {
+export async function purgePlugin(deps: PluginsDeps, actor: PluginsActor, pluginId: string, confirm: unknown, reason: 'requested' | 'retention' = 'requested'): Promise<{ purgedObjects: string[] }> {
   if (confirm !== pluginId) throw errors.validationFailed([{ path: '/confirm', code: 'confirm', message: `must repeat the plugin id ("${pluginId}") to purge its data` }]);
   const current = await requireInstallation(deps, actor.workspaceId, pluginId, { includeUninstalled: true });
   if (current.state !== 'uninstalled') throw errors.conflict(`${pluginId} is installed; uninstall it before purging its data`, { plugin: pluginId, state: current.state });
@@ -355,7 +356,7 @@ export async function purgePlugin(deps: PluginsDeps, actor: PluginsActor, plugin
     for (const object of contributions.objects) if (await purgeDeletedObject(metadataDepsOf(deps), actor, db, object.name)) purged.push(object.name);
     await sql`delete from daicho.plugin_job where workspace_id = ${actor.workspaceId} and plugin_id = ${pluginId}`.execute(db);
     await deleteInstallation(db, actor.workspaceId, pluginId);
-    await appendAuditEvent(db, auditOf(actor), { kind: 'plugin.purge', details: { plugin: pluginId, version: current.version, purgedObjects: purged } });
+    await appendAuditEvent(db, auditOf(actor), { kind: 'plugin.purge', details: { plugin: pluginId, version: current.version, purgedObjects: purged, reason } });
   });
   deps.metadata.invalidate(actor.workspaceId);
   return { purgedObjects: purged };
@@ -390,4 +391,25 @@ export async function getPlugin(deps: PluginsDeps, workspaceId: string, pluginId
 
 export async function listPlugins(deps: PluginsDeps, workspaceId: string): Promise<Installation[]> {
   return listInstallations(deps.em().getKysely() as Db, workspaceId);
+}
+
+/**
+ * Purges the data of plugins uninstalled longer ago than the retention period (worker nodes run
+ * it periodically); each purge is audited with `reason: "retention"`. Returns what was purged.
+ */
+export async function purgeExpiredPlugins(deps: PluginsDeps, retentionDays: number, now = new Date()): Promise<Array<{ workspaceId: string; pluginId: string }>> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  const { rows } = await sql<{ workspace_id: string; plugin_id: string }>`select workspace_id, plugin_id from daicho.plugin_installation
+    where state = 'uninstalled' and uninstalled_at <= ${cutoff} and pending_manifest is null`.execute(deps.em().getKysely() as Db);
+  const purged: Array<{ workspaceId: string; pluginId: string }> = [];
+  for (const row of rows) {
+    const platform: PluginsActor = { workspaceId: row.workspace_id, userId: '', timeZone: 'UTC', access: { allows: () => true, fieldAccess: () => 'edit', recordScope: () => undefined } };
+    try {
+      await purgePlugin(deps, platform, row.plugin_id, row.plugin_id, 'retention');
+      purged.push({ workspaceId: row.workspace_id, pluginId: row.plugin_id });
+    } catch (error) {
+      deps.logger.error({ err: error, plugin: row.plugin_id, workspaceId: row.workspace_id }, 'purging an uninstalled plugin failed; retrying next round');
+    }
+  }
+  return purged;
 }

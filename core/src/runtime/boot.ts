@@ -16,7 +16,7 @@ import type { Logger } from '../log/index.ts';
 import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
 import { createPlatformMetrics, type PlatformMetrics } from '../metrics/index.ts';
 import { readPluginPackage } from '@daicho/sdk/plugin-tools';
-import { createPluginRuntime, createSandboxPool, createTokenBuckets, sandboxLimitsFromConfig, type PluginRuntime, type PluginsDeps, type ResolveHost, type SandboxPool } from '../plugins/index.ts';
+import { createPluginRuntime, createSandboxPool, purgeExpiredPlugins, createTokenBuckets, sandboxLimitsFromConfig, type PluginRuntime, type PluginsDeps, type ResolveHost, type SandboxPool } from '../plugins/index.ts';
 import { createRecordHookRegistry, createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
@@ -45,6 +45,8 @@ export interface BootedDaicho {
   plugins: PluginRuntime;
   /** The lifecycle services' dependencies (install, upgrade, …), for tests and the CLI. */
   pluginsDeps: PluginsDeps;
+  /** One round of the retention purge of uninstalled plugins (what worker nodes run hourly), as of `now`. */
+  purgeExpiredPlugins(now?: Date): Promise<Array<{ workspaceId: string; pluginId: string }>>;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -154,6 +156,11 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     // Enabled plugins register now; their code loads into an isolate at first use (or now, for `activation: startup`).
     await runtime.loadEnabled();
     runtime.start();
+    // Uninstalled plugins' data goes after the retention period; worker nodes look every hour.
+    const retention = runsBackground ? setInterval(() => {
+      purgeExpiredPlugins(pluginsDeps, config.pluginRetentionDays).catch((error: unknown) => logger.warn({ err: error }, 'the plugin retention purge failed; retrying next hour'));
+    }, 3_600_000) : undefined;
+    retention?.unref();
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
@@ -231,8 +238,10 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       automation: runningAutomation,
       plugins: runtime,
       pluginsDeps,
+      purgeExpiredPlugins: (now) => purgeExpiredPlugins(pluginsDeps, config.pluginRetentionDays, now),
       async shutdown() {
         platformMetrics.stop();
+        if (retention) clearInterval(retention);
         await runtime.close();
         await runningPool.close();
         pluginMailer?.close();
