@@ -1,5 +1,5 @@
 import type { ObjectDefinition, PermissionSetDefinition, PluginManifest, RoleDefinition } from '@daicho/sdk';
-import { startTestDaicho, type TestDaicho } from '@daicho/core/testing';
+import { startTestDaicho, startTestSmtpServer, type TestDaicho, type TestSmtpServer } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queryDatabase } from '../support/database-inspection.ts';
 import { buildPluginPackage, uploadPlugin } from '../support/plugin-packages.ts';
@@ -53,6 +53,7 @@ const probeManifest = (id: string, permissions: string[], extra: Partial<PluginM
 });
 
 let t: TestDaicho;
+let smtp: TestSmtpServer;
 let workspaceId: string;
 let adminId: string;
 const dnsAnswers = new Map<string, string[]>();
@@ -68,9 +69,10 @@ async function call(id: string, method: string, args: unknown[], userId = adminI
 }
 
 beforeAll(async () => {
+  smtp = await startTestSmtpServer();
   t = await startTestDaicho({
     serverUrl: inject('databaseUrl'),
-    env: { DAICHO_PLUGIN_RUNNERS: '1', DAICHO_PLUGIN_RATE: '5', DAICHO_PLUGIN_RATE_BURST: '30', DAICHO_PLUGIN_JOB_INTERVAL: '60000', DAICHO_PLUGIN_TIMEOUT_MS: '50', DAICHO_PLUGIN_MAX_LIMIT_FAILURES: '2' },
+    env: { DAICHO_PLUGIN_RUNNERS: '1', DAICHO_PLUGIN_RATE: '5', DAICHO_PLUGIN_RATE_BURST: '30', DAICHO_PLUGIN_JOB_INTERVAL: '60000', DAICHO_PLUGIN_TIMEOUT_MS: '50', DAICHO_PLUGIN_MAX_LIMIT_FAILURES: '2', DAICHO_SMTP_URL: smtp.url, DAICHO_MAIL_FROM: 'crm@example.com', DAICHO_PLUGIN_MAIL_PER_HOUR: '2' },
     pluginResolveHost: async (hostname) => {
       const answer = dnsAnswers.get(hostname);
       if (!answer) throw new Error('NXDOMAIN');
@@ -87,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+  await smtp?.close();
 });
 
 describe('row 9: a host call the plugin was not granted', () => {
@@ -234,5 +237,43 @@ describe('row 29: uninstall while work is queued', () => {
     expect((await t.api.delete('/api/v1/plugins/acme.queued')).status).toBe(200);
     const after = await queryDatabase<{ status: string; error: { message: string } }>(t.testDatabase.url, `select status, error from daicho.plugin_job where plugin_id = 'acme.queued'`);
     expect(after).toEqual([{ status: 'deadLetter', error: { code: 'PLUGIN_UNAVAILABLE', message: 'handler removed' } }]);
+  });
+});
+
+describe('mail.send', () => {
+  it('sends through the platform mailer, capped per plugin', async () => {
+    await installProbe('acme.mailer', ['mail.send']);
+    const message = { to: 'boss@example.com', subject: 'From a plugin', text: 'Hello' };
+    expect(await call('acme.mailer', 'mail.send', [message])).toMatchObject({ ok: true, value: { messageId: expect.any(String) } });
+    expect(await call('acme.mailer', 'mail.send', [message])).toMatchObject({ ok: true });
+    expect(await call('acme.mailer', 'mail.send', [message])).toMatchObject({ ok: false, code: 'PLUGIN_RATE_LIMITED' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.messages.filter((received) => received.subject === 'From a plugin')).toHaveLength(2);
+  });
+});
+
+describe('records calls inside a before-hook', () => {
+  it('run in the write\'s own transaction: a refused write takes the hook\'s own writes with it', async () => {
+    const log: ObjectDefinition = { name: 'acme.txn.log', labels: { en: 'Log' }, fields: [{ name: 'text', type: 'text', labels: { en: 'Text' } }] };
+    const hookSource = `export default { hooks: { deal: { async beforeCreate(input, ctx) {
+      await ctx.records.create('acme.txn.log', { text: input.record.title });
+      const seen = await ctx.records.list('acme.txn.log', {});
+      if (input.record.title === 'refuse') return { problems: [{ field: 'title', message: 'refused after logging' }] };
+      return { set: { title: input.record.title + ' (' + seen.records.length + ')' } };
+    } } } };`;
+    const manifest: PluginManifest = {
+      id: 'acme.txn', version: '1.0.0', publisher: 'acme', displayName: { en: 'Txn' }, description: { en: 'Logs in the write transaction.' }, engines: { daicho: '>=0.1.0' },
+      permissions: ['records.read:deal', 'records.write:deal'], main: 'dist/plugin.js',
+      contributes: { objects: ['definitions/log.object.json'], recordHooks: [{ object: 'deal', events: ['beforeCreate'] }] },
+    };
+    const response = await uploadPlugin(t.baseUrl, t.adminToken, '/api/v1/plugins?grant=all', await buildPluginPackage(manifest, hookSource, { 'definitions/log.object.json': log }));
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const ok = await t.api.post('/api/v1/records/deal', { title: 'ok' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.title).toBe('ok (1)');
+    expect((await t.api.post('/api/v1/records/deal', { title: 'refuse' })).status).toBe(422);
+    const logged = (await t.api.get('/api/v1/records/acme.txn.log')).body.records.map((record: { text: string }) => record.text);
+    expect(logged).toEqual(['ok']);
+    expect((await t.api.delete('/api/v1/plugins/acme.txn')).status).toBe(200);
   });
 });

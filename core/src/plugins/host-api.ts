@@ -75,7 +75,8 @@ function stringArg(value: unknown, index: number): string {
  * the actor's own access, exactly as on the HTTP API.
  */
 export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): HostCallHandler {
-  const records: RecordsDeps = scope.records ?? { em: deps.em, metadata: deps.metadata, logger: deps.logger };
+  // A plugin's own writes do not run record hooks (its own or others'): no hook loops between plugins.
+  const { recordHooks: _hooks, ...records }: RecordsDeps = scope.records ?? { em: deps.em, metadata: deps.metadata, logger: deps.logger };
   const actor: RecordsActor = { ...scope.actor, access: narrowAccess(scope.actor.access, scope.granted, scope.pluginId) };
   const db = () => records.em().getKysely() as Db;
   const bucketKey = `${scope.workspaceId}:${scope.pluginId}`;

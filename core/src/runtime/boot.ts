@@ -113,7 +113,9 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     const db = database;
     const metadata = createMetadataCache({ db: () => db.em().getKysely(), logger });
     await metadata.startListening(db.clientConfig('daicho-metadata-listener'));
+    const recordHooks = createRecordHookRegistry();
     automation = await startAutomation({
+      recordHooks,
       em: () => db.em(),
       metadata,
       logger,
@@ -128,7 +130,6 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       heartbeatSeconds: config.workflowHeartbeatSeconds,
       background: runsBackground,
     });
-    const recordHooks = createRecordHookRegistry();
     const access = createAccessResolver({ db: () => db.em().getKysely(), metadata, logger });
     pool = createSandboxPool({ runners: config.pluginRunners, logger });
     const settingsKey = deriveKey(auth.secretKey, 'plugin-secret');
