@@ -118,6 +118,13 @@ describe('row 9: a host call the plugin was not granted', () => {
     const mine = audit.filter((event) => event.details.plugin === id);
     expect(mine.map((event) => event.details.method).sort()).toEqual(calls.filter((candidate) => candidate.needs === permission).map((entry) => entry.method).sort());
     expect(mine.every((event) => event.details.permission.startsWith(permission.split('*')[0]!))).toBe(true);
+    if (permission === 'records.read:deal') {
+      // Write without read: the write works, and answers the record's system fields only.
+      const created = await call(id, 'records.create', ['deal', { title: 'written blind' }]);
+      expect(created.ok).toBe(true);
+      expect(created.value).toHaveProperty('id');
+      expect(created.value).not.toHaveProperty('title');
+    }
     // Granted calls are not refused for want of a permission.
     const other = calls.find((candidate) => candidate.needs !== permission && candidate.method === 'kv.get') ?? calls.find((candidate) => candidate.method === 'records.list')!;
     expect((await call(id, other.method, other.args)).code).not.toBe('PERMISSION_DENIED');
@@ -275,5 +282,31 @@ describe('records calls inside a before-hook', () => {
     const logged = (await t.api.get('/api/v1/records/acme.txn.log')).body.records.map((record: { text: string }) => record.text);
     expect(logged).toEqual(['ok']);
     expect((await t.api.delete('/api/v1/plugins/acme.txn')).status).toBe(200);
+  });
+});
+
+describe('schedules', () => {
+  it('queue one job per firing time, run as the installing admin with the plugin\'s grants', async () => {
+    const scheduleSource = `export default {
+      schedules: { tick: async (input, ctx) => { await ctx.kv.set('fired', input.firedAt); await ctx.records.create('deal', { title: 'scheduled' }); return null; } },
+      actions: { 'acme.nightly.read': async (input, ctx) => ctx.kv.get('fired') },
+    };`;
+    const manifest: PluginManifest = {
+      id: 'acme.nightly', version: '1.0.0', publisher: 'acme', displayName: { en: 'Nightly' }, description: { en: 'Runs at night.' }, engines: { daicho: '>=0.1.0' },
+      permissions: ['schedule', 'kv', 'records.write:deal'], main: 'dist/plugin.js',
+      contributes: { schedules: [{ name: 'tick', cron: '0 3 * * *' }], workflowActions: [{ type: 'acme.nightly.read', labels: { en: 'Read' }, inputSchema: { type: 'object' } }] },
+    };
+    const response = await uploadPlugin(t.baseUrl, t.adminToken, '/api/v1/plugins?grant=all', await buildPluginPackage(manifest, scheduleSource));
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const at = new Date('2026-11-23T03:00:10Z');
+    await t.plugins.fireSchedule(workspaceId, 'acme.nightly', 'tick', at);
+    await t.plugins.fireSchedule(workspaceId, 'acme.nightly', 'tick', new Date('2026-11-23T03:00:40Z'));
+    const jobs = await queryDatabase<{ run_as: string }>(t.testDatabase.url, `select run_as from daicho.plugin_job where plugin_id = 'acme.nightly'`);
+    expect(jobs).toEqual([{ run_as: adminId }]);
+    await t.plugins.processJobs();
+    const actor = await t.plugins.actorFor(workspaceId, adminId);
+    expect(await t.plugins.invoke(workspaceId, 'acme.nightly', 'actions/acme.nightly.read', {}, { actor })).toBe('2026-11-23T03:00:00.000Z');
+    const done = await queryDatabase<{ status: string; error: unknown }>(t.testDatabase.url, `select status, error from daicho.plugin_job where plugin_id = 'acme.nightly'`);
+    expect(done, JSON.stringify(done)).toEqual([{ status: 'completed', error: null }]);
   });
 });

@@ -48,10 +48,27 @@ export interface HostCallScope {
  */
 export function narrowAccess(access: RecordAccess, granted: readonly PluginPermission[], pluginId: string): RecordAccess {
   return {
-    allows: (objectName, action) => access.allows(objectName, action) && (objectName.startsWith(`${pluginId}.`) || (action === 'read' || action === 'export' ? granted.includes(`records.read:${objectName}`) : granted.includes(`records.write:${objectName}`))),
+    allows: (objectName, action) => {
+      if (!access.allows(objectName, action)) return false;
+      if (objectName.startsWith(`${pluginId}.`)) return true;
+      // A write-only grant passes the records services' own "may see the object" check; reads
+      // themselves are refused before (records.get/list need records.read), and what a write
+      // answers is cut to system fields (see writeResult).
+      if (action === 'read') return granted.includes(`records.read:${objectName}`) || granted.includes(`records.write:${objectName}`);
+      if (action === 'export') return granted.includes(`records.read:${objectName}`);
+      return granted.includes(`records.write:${objectName}`);
+    },
     fieldAccess: (objectName, fieldName) => access.fieldAccess(objectName, fieldName),
     recordScope: (objectName, mode) => access.recordScope(objectName, mode),
   };
+}
+
+const systemFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'ownerId'];
+
+/** What a write answers a plugin that may write but not read the object: the record's system fields only. */
+function writeResult(record: Record<string, unknown>, canRead: boolean): JsonValue {
+  if (canRead) return asJson(record);
+  return asJson(Object.fromEntries(Object.entries(record).filter(([key]) => systemFields.includes(key))));
 }
 
 function asJson(value: unknown): JsonValue {
@@ -80,6 +97,7 @@ export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): 
   const actor: RecordsActor = { ...scope.actor, access: narrowAccess(scope.actor.access, scope.granted, scope.pluginId) };
   const db = () => records.em().getKysely() as Db;
   const bucketKey = `${scope.workspaceId}:${scope.pluginId}`;
+  const mayRead = (objectName: string) => objectName.startsWith(`${scope.pluginId}.`) || grantsCover(scope.granted, `records.read:${objectName}`);
 
   async function deny(method: string, permission: string): Promise<never> {
     try {
@@ -124,10 +142,10 @@ export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): 
         return asJson({ records: page.records, nextCursor: page.nextCursor ?? null });
       }
       case 'records.create':
-        return asJson((await createRecord(records, actor, stringArg(args[0], 0), objectArg(args[1], 1))).body);
+        return writeResult((await createRecord(records, actor, stringArg(args[0], 0), objectArg(args[1], 1))).body as Record<string, unknown>, mayRead(String(args[0])));
       case 'records.update': {
         const version = args[3];
-        return asJson(await updateRecord(records, actor, stringArg(args[0], 0), stringArg(args[1], 1), objectArg(args[2], 2), typeof version === 'number' ? { bodyVersion: version } : { ifMatch: '*' }));
+        return writeResult(await updateRecord(records, actor, stringArg(args[0], 0), stringArg(args[1], 1), objectArg(args[2], 2), typeof version === 'number' ? { bodyVersion: version } : { ifMatch: '*' }), mayRead(String(args[0])));
       }
       case 'records.delete':
         await deleteRecord(records, actor, stringArg(args[0], 0), stringArg(args[1], 1));

@@ -251,16 +251,23 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     if (!options.background || !installation.grantedPermissions.includes('schedule')) return;
     for (const schedule of installation.manifest.contributes?.schedules ?? []) {
       const cron = new Cron(schedule.cron, { timezone: 'UTC' }, async () => {
-        const firedAt = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
         try {
-          // Every worker node fires; the dedupe key lets one job through per time.
-          await enqueueJob(options.em().getKysely() as Db, { workspaceId: installation.workspaceId, pluginId: installation.pluginId, handler: `schedules/${schedule.name}`, input: { firedAt }, runAs: installation.installedBy, dedupeKey: `schedule:${schedule.name}:${firedAt}` });
+          await fireSchedule(installation, schedule.name, new Date());
         } catch (error) {
           options.logger.error({ err: error, plugin: installation.pluginId, schedule: schedule.name }, 'could not queue a plugin schedule');
         }
       });
       entry.disposers.push(() => cron.stop());
     }
+  }
+
+  /**
+   * Queues one firing of a schedule, as the installing admin (the plugin's app role). Every
+   * worker node fires; the dedupe key (the minute) lets one job through per time.
+   */
+  async function fireSchedule(installation: Pick<Installation, 'workspaceId' | 'pluginId' | 'installedBy'>, name: string, at: Date): Promise<void> {
+    const firedAt = new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString();
+    await enqueueJob(options.em().getKysely() as Db, { workspaceId: installation.workspaceId, pluginId: installation.pluginId, handler: `schedules/${name}`, input: { firedAt }, runAs: installation.installedBy, dedupeKey: `schedule:${name}:${firedAt}` });
   }
 
   /** Loads an enabled installation's code and registers its contributions. */
@@ -363,6 +370,14 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
   return {
     activate,
     reconcile,
+    /** Queues a schedule's firing now (what its cron does on worker nodes). */
+    fireSchedule: async (workspaceId: string, pluginId: string, name: string, at = new Date()) => {
+      const entry = active.get(keyOf(workspaceId, pluginId));
+      if (!entry?.installation.manifest.contributes?.schedules?.some((schedule) => schedule.name === name)) throw errors.notFound('Schedule', `${pluginId}/${name}`);
+      await fireSchedule(entry.installation, name, at);
+    },
+    /** The cron schedules registered on this node (worker nodes only). */
+    scheduleCount: () => [...active.values()].reduce((count, entry) => count + (options.background && entry.installation.grantedPermissions.includes('schedule') ? (entry.installation.manifest.contributes?.schedules?.length ?? 0) : 0), 0),
     deactivate,
     loadCode,
     actorFor,
