@@ -173,6 +173,8 @@ describe('row 13: http.fetch and internal addresses', () => {
     for (const url of ['https://127.0.0.1/', 'http://169.254.169.254/latest', 'https://2130706433/', 'https://[::1]/', 'https://evil.test/']) {
       expect((await call('acme.fetcher', 'http.fetch', [url])).code, url).toBe('PERMISSION_DENIED');
     }
+    const audit = (await t.api.get('/api/v1/audit?kind=plugin.denied&limit=100')).body.events as Array<{ details: { plugin: string; reason?: string } }>;
+    expect(audit.filter((event) => event.details.plugin === 'acme.fetcher' && event.details.reason === 'the host resolves to an internal address')).toHaveLength(4);
   });
 });
 

@@ -99,14 +99,18 @@ export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): 
   const bucketKey = `${scope.workspaceId}:${scope.pluginId}`;
   const mayRead = (objectName: string) => objectName.startsWith(`${scope.pluginId}.`) || grantsCover(scope.granted, `records.read:${objectName}`);
 
-  async function deny(method: string, permission: string): Promise<never> {
+  async function audit(method: string, permission: string, reason?: string): Promise<void> {
     try {
       await appendAuditEvent(deps.em().getKysely() as Db, { workspaceId: scope.workspaceId, actorId: scope.actor.userId || null, requestId: scope.actor.requestId ?? null }, {
-        kind: 'plugin.denied', details: { plugin: scope.pluginId, method, permission },
+        kind: 'plugin.denied', details: { plugin: scope.pluginId, method, permission, ...(reason ? { reason } : {}) },
       });
     } catch (error) {
       deps.logger.error({ err: error, plugin: scope.pluginId }, 'could not audit a plugin host-call denial');
     }
+  }
+
+  async function deny(method: string, permission: string): Promise<never> {
+    await audit(method, permission);
     throw errors.permissionDenied(`The plugin ${scope.pluginId} has no ${permission} permission`, { permission, plugin: scope.pluginId });
   }
 
@@ -152,12 +156,18 @@ export function createHostCallHandler(deps: HostApiDeps, scope: HostCallScope): 
         return null;
       case 'http.fetch': {
         const options = args[1] === undefined || args[1] === null ? {} : objectArg(args[1], 1);
-        const response = await pluginFetch(stringArg(args[0], 0), {
-          ...(typeof options.method === 'string' ? { method: options.method } : {}),
-          ...(options.headers && typeof options.headers === 'object' ? { headers: options.headers as Record<string, string> } : {}),
-          ...(typeof options.body === 'string' ? { body: options.body } : {}),
-        }, { ...deps.http, isGranted: (url) => grantsCover(scope.granted, `http.fetch:${url}`) });
-        return asJson(response);
+        try {
+          const response = await pluginFetch(stringArg(args[0], 0), {
+            ...(typeof options.method === 'string' ? { method: options.method } : {}),
+            ...(options.headers && typeof options.headers === 'object' ? { headers: options.headers as Record<string, string> } : {}),
+            ...(typeof options.body === 'string' ? { body: options.body } : {}),
+          }, { ...deps.http, isGranted: (url) => grantsCover(scope.granted, `http.fetch:${url}`) });
+          return asJson(response);
+        } catch (error) {
+          // A refused hop (internal address, redirect to an ungranted URL) is a denial too: audited.
+          if (error instanceof DaichoError && error.code === 'PERMISSION_DENIED') await audit('http.fetch', String((error.details as { permission?: string }).permission), (error.details as { reason?: string }).reason);
+          throw error;
+        }
       }
       case 'mail.send': {
         const message = objectArg(args[0], 0);

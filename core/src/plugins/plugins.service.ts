@@ -179,9 +179,9 @@ async function applyVersion(deps: PluginsDeps, actor: PluginsActor, pkg: PluginP
       await assertDependencies(db, actor.workspaceId, manifest);
       const applied = await applyObjectSet(metadataDepsOf(deps), actor, db, change);
       const row: Installation = {
-        workspaceId: actor.workspaceId, pluginId: manifest.id, version: manifest.version, state: 'enabled', manifest, packageBytes: bytes, digest: pkg.digest,
+        workspaceId: actor.workspaceId, pluginId: manifest.id, version: manifest.version, state: previous?.state === 'disabled' ? 'disabled' : 'enabled', manifest, packageBytes: bytes, digest: pkg.digest,
         grantedPermissions: granted, pending: null, installedBy: previous?.installedBy ?? actor.userId, installedAt: previous?.installedAt ?? new Date().toISOString(),
-        updatedAt: new Date().toISOString(), uninstalledAt: null, disabledReason: null, consecutiveFailures: 0, limitFailures: 0,
+        updatedAt: new Date().toISOString(), uninstalledAt: null, disabledReason: previous?.state === 'disabled' ? previous.disabledReason : null, consecutiveFailures: 0, limitFailures: 0,
       };
       await saveInstallation(db, row);
       const migrations = migrationsBetween(migrationVersions, fromVersion, manifest.version);
@@ -200,8 +200,9 @@ async function applyVersion(deps: PluginsDeps, actor: PluginsActor, pkg: PluginP
     throw error;
   }
   await finishObjectSet(metadataDepsOf(deps), actor, [...committed]);
-  // Replaces the running version's registrations and code with the new one's.
-  await deps.runtime.activate(installation);
+  // Replaces the running version's registrations and code with the new one's (a disabled plugin stays disabled).
+  if (installation.state === 'enabled') await deps.runtime.activate(installation);
+  else if (newKey) await deps.runtime.unloadKey(newKey);
   return installation;
 }
 
