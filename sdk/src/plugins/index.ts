@@ -3,3 +3,4 @@
 // Node-only tooling (manifest validation, package format, signatures) is `@daicho/sdk/plugin-tools`.
 export type * from './contract.ts';
 export * from './permissions/index.ts';
+export * from './guest/index.ts';

@@ -4,7 +4,12 @@
 // rather than re-stating its rules in code, keeps the one file the one source of truth; an unknown
 // keyword throws, so the schema cannot silently grow past what this checks.
 
-/** One schema violation, located by JSON pointer (`/contributes/objects/0`). */
+/**
+ * One schema violation, located by JSON pointer (`/contributes/objects/0`).
+ *
+ * @example
+ * const problem: SchemaProblem = { path: '/permissions/0', message: 'must match the pattern …' };
+ */
 export interface SchemaProblem {
   path: string;
   message: string;

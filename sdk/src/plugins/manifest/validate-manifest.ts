@@ -5,9 +5,20 @@ import { parsePermission } from '../permissions/index.ts';
 import { validateSchemaSubset } from './schema-subset.ts';
 import type { SchemaProblem } from './schema-subset.ts';
 
-/** A manifest problem, located by JSON pointer into daicho-plugin.json. */
+/**
+ * A manifest problem, located by JSON pointer into daicho-plugin.json.
+ *
+ * @example
+ * for (const { path, message } of problems) console.error(`${path || '/'}: ${message}`);
+ */
 export type ManifestProblem = SchemaProblem;
 
+/**
+ * The manifest, typed, or every problem found.
+ *
+ * @example
+ * const result: ValidatePluginManifestResult = validatePluginManifest(json); if (result.ok) use(result.manifest);
+ */
 export type ValidatePluginManifestResult = { ok: true; manifest: PluginManifest } | { ok: false; problems: ManifestProblem[] };
 
 /**
@@ -29,6 +40,9 @@ export function validatePluginManifest(json: unknown): ValidatePluginManifestRes
 /**
  * The object definitions a package contributes, by path, as `checkPluginManifest` needs them:
  * only their `name` is read.
+ *
+ * @example
+ * const definitions: ContributedDefinitions = new Map([['definitions/greeting.object.json', { name: 'acme.hello.greeting' }]]);
  */
 export type ContributedDefinitions = ReadonlyMap<string, unknown>;
 

@@ -1,6 +1,11 @@
 import type { ErrorCode } from '../../errors/index.ts';
 
-/** Why a package was refused; `details.reason` of an `INVALID_PLUGIN_PACKAGE` error. */
+/**
+ * Why a package was refused; `details.reason` of an `INVALID_PLUGIN_PACKAGE` error.
+ *
+ * @example
+ * if (error instanceof PluginPackageError && error.details.reason === 'UNSAFE_PATH') console.error(error.details.entry);
+ */
 export type PackageRefusalReason =
   | 'NOT_GZIP'
   | 'MALFORMED_ARCHIVE'

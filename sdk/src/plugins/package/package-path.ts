@@ -1,4 +1,9 @@
-/** The manifest inside every package, at the top level. */
+/**
+ * The manifest inside every package, at the top level.
+ *
+ * @example
+ * const manifest = JSON.parse(new TextDecoder().decode(files.get(manifestFileName)));
+ */
 export const manifestFileName = 'daicho-plugin.json';
 
 const segmentPattern = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/u;

@@ -105,8 +105,11 @@ describe('readPluginPackage', () => {
     expect((await refusal(liar)).details).toEqual({ reason: 'ENTRY_TOO_LARGE', entry: 'big.bin' });
   }, 60_000);
 
-  it('refuses bytes that are not gzip, and a gzip that is not tar', async () => {
+  it('refuses bytes that are not gzip (a zip among them), and a gzip that is not tar', async () => {
     expect((await refusal(new TextEncoder().encode('hello'))).details).toEqual({ reason: 'NOT_GZIP' });
+    // A zip (local file header, then an entry named ../x): not our format, refused before any entry is read.
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(22), Buffer.from([4, 0, 0, 0]), Buffer.from('../x')]);
+    expect((await refusal(new Uint8Array(zip))).details).toEqual({ reason: 'NOT_GZIP' });
     const notTar = new Uint8Array(gzipSync(Buffer.from('x'.repeat(600))));
     expect((await refusal(notTar)).details).toMatchObject({ reason: 'MALFORMED_ARCHIVE' });
   });

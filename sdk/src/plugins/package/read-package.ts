@@ -7,7 +7,12 @@ import { PluginPackageError } from './package-error.ts';
 import { manifestFileName, unsafePathReason } from './package-path.ts';
 import { sha256Digest } from './signature.ts';
 
-/** Caps applied while a package streams in; every one is checked before the bytes it guards are kept. */
+/**
+ * Caps applied while a package streams in; every one is checked before the bytes it guards are kept.
+ *
+ * @example
+ * await readPluginPackage(bytes, { maxTotalBytes: 20 * 1024 * 1024 } satisfies Partial<PluginPackageLimits>);
+ */
 export interface PluginPackageLimits {
   /** Entries in the archive (directories included). Default 1,000. */
   maxEntries: number;
@@ -19,6 +24,12 @@ export interface PluginPackageLimits {
   maxCompressionRatio: number;
 }
 
+/**
+ * The caps install uses unless it passes others.
+ *
+ * @example
+ * await readPluginPackage(bytes, { ...defaultPluginPackageLimits, maxEntries: 200 });
+ */
 export const defaultPluginPackageLimits: Readonly<PluginPackageLimits> = Object.freeze({
   maxEntries: 1_000,
   maxEntryBytes: 10 * 1024 * 1024,
@@ -176,7 +187,12 @@ function readManifest(files: ReadonlyMap<string, Uint8Array>): PluginManifest {
   return manifest;
 }
 
-/** Every package path the manifest names: main, definitions, translations and migrations. */
+/**
+ * Every package path the manifest names: main, definitions, translations and migrations.
+ *
+ * @example
+ * referencedFiles(manifest); // ['dist/plugin.js', 'definitions/greeting.object.json', 'locales/en.json']
+ */
 export function referencedFiles(manifest: PluginManifest): string[] {
   const contributes = manifest.contributes ?? {};
   return [

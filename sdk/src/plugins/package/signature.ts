@@ -23,7 +23,12 @@ export function signDigest(digest: string, privateKeyPem: string): string {
   return sign(null, digestBytes(digest), createPrivateKey(privateKeyPem)).toString('base64');
 }
 
-/** An ed25519 key pair for signing packages. `publicKey` is what registries and install trust. */
+/**
+ * An ed25519 key pair for signing packages. `publicKey` is what registries and install trust.
+ *
+ * @example
+ * const pair: SigningKeyPair = generateSigningKeyPair(); trustedKeys.push(pair.publicKey);
+ */
 export interface SigningKeyPair {
   /** PKCS#8 PEM; keep it secret (the CLI writes it with mode 0600). */
   privateKeyPem: string;
@@ -60,9 +65,20 @@ export function createPluginSignature(bytes: Uint8Array, privateKeyPem: string):
   return { digest, signature: sign(null, digestBytes(digest), privateKey).toString('base64'), publicKey: rawPublicKey(createPublicKey(privateKey)) };
 }
 
-/** Why a signature was refused. */
+/**
+ * Why a signature was refused.
+ *
+ * @example
+ * if (!result.ok && result.reason === 'UNTRUSTED_KEY') askTheAdminToTrust(signature.publicKey);
+ */
 export type SignatureRefusalReason = 'MALFORMED_SIGNATURE' | 'DIGEST_MISMATCH' | 'UNTRUSTED_KEY' | 'BAD_SIGNATURE';
 
+/**
+ * `{ ok: true }`, or why the signature was refused.
+ *
+ * @example
+ * const result: VerifyPluginSignatureResult = verifyPluginSignature(bytes, signature, trusted); if (!result.ok) console.error(result.reason);
+ */
 export type VerifyPluginSignatureResult = { ok: true } | { ok: false; reason: SignatureRefusalReason; message: string };
 
 /**

@@ -2,7 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { PluginPackageError } from './package-error.ts';
 import { unsafePathReason } from './package-path.ts';
 
-/** Files to pack, by path in the package; strings are written as UTF-8. */
+/**
+ * Files to pack, by path in the package; strings are written as UTF-8.
+ *
+ * @example
+ * const files: PluginPackageFiles = { 'daicho-plugin.json': manifestText, 'dist/plugin.js': bundle };
+ */
 export type PluginPackageFiles = ReadonlyMap<string, Uint8Array | string> | Readonly<Record<string, Uint8Array | string>>;
 
 const blockSize = 512;
@@ -34,7 +39,12 @@ export function writePluginPackage(files: PluginPackageFiles): Uint8Array {
   return new Uint8Array(gzipSync(Buffer.concat(blocks), { level: 9 }));
 }
 
-/** A ustar header for a regular file (exported for tests that craft archives). */
+/**
+ * A ustar header for a regular file (exported for tests that craft archives).
+ *
+ * @example
+ * const archive = Buffer.concat([tarHeader('big.bin', 1024 ** 3), Buffer.alloc(1024)]); // a header that lies
+ */
 export function tarHeader(path: string, size: number): Uint8Array {
   const header = Buffer.alloc(blockSize);
   const [prefix, name] = splitName(path);

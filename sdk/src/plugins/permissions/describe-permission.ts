@@ -1,7 +1,12 @@
 import type { PluginPermission } from '../contract.ts';
 import { parsePermission } from './parse-permission.ts';
 
-/** The consent screen's languages. */
+/**
+ * The consent screen's languages.
+ *
+ * @example
+ * const lang: ConsentLanguage = user.locale.startsWith('ja') ? 'ja' : 'en';
+ */
 export type ConsentLanguage = 'ja' | 'en';
 
 /**

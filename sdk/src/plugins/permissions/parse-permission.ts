@@ -1,6 +1,11 @@
 import type { PluginPermission } from '../contract.ts';
 
-/** A manifest permission, parsed. Produced only from strings that pass the manifest schema's pattern. */
+/**
+ * A manifest permission, parsed. Produced only from strings that pass the manifest schema's pattern.
+ *
+ * @example
+ * const parsed = parsePermission(p); if (parsed?.kind === 'records.read') console.log(parsed.object);
+ */
 export type ParsedPermission =
   | { kind: 'records.read'; object: string }
   | { kind: 'records.write'; object: string }
@@ -9,13 +14,21 @@ export type ParsedPermission =
   | { kind: 'kv' }
   | { kind: 'schedule' };
 
-/** The kinds of permission a plugin can ask for. */
+/**
+ * The kinds of permission a plugin can ask for.
+ *
+ * @example
+ * const kinds: PermissionKind[] = ['records.read', 'records.write', 'http.fetch', 'mail.send', 'kv', 'schedule'];
+ */
 export type PermissionKind = ParsedPermission['kind'];
 
 /**
  * An `http.fetch` permission's URL pattern: `https://<host><path>`.
  * `wildcardHost` means the host was written `*.example.com` and covers subdomains (any depth) of
  * `host`, never `host` itself; `*` in `path` matches any characters, `/` included.
+ *
+ * @example
+ * matchHttpUrlPattern({ host: 'example.com', wildcardHost: true, path: '/v1/*' }, 'https://api.example.com/v1/x'); // true
  */
 export interface HttpUrlPattern {
   host: string;

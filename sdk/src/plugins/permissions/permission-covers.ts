@@ -2,7 +2,12 @@ import type { PluginPermission } from '../contract.ts';
 import { parsePermission } from './parse-permission.ts';
 import type { HttpUrlPattern } from './parse-permission.ts';
 
-/** What one host call needs: the host asks `permissionCovers(granted, need)` before every call. */
+/**
+ * What one host call needs: the host asks `permissionCovers(granted, need)` before every call.
+ *
+ * @example
+ * if (!permissionCovers(granted, { kind: 'records.write', object })) throw permissionDenied(`records.write:${object}`);
+ */
 export type PermissionNeed =
   | { kind: 'records.read'; object: string }
   | { kind: 'records.write'; object: string }
