@@ -23,7 +23,8 @@ export const guestBootstrapSource = String.raw`
 const bridge = $0;
 const global = globalThis;
 const { apply, ownKeys, deleteProperty, defineProperty, getOwnPropertyDescriptor } = Reflect;
-const { hasOwn, freeze, create } = Object;
+const { hasOwn, freeze, create, keys: objectKeys } = Object;
+const isArray = Array.isArray;
 const parseJson = JSON.parse;
 const stringifyJson = JSON.stringify;
 const ErrorCtor = Error;
@@ -39,6 +40,9 @@ const weakMapSet = WeakMap.prototype.set;
 const weakMapHas = WeakMap.prototype.has;
 const StringCtor = String;
 const charCodeAt = String.prototype.charCodeAt;
+const regexExec = RegExp.prototype.exec;
+const encodeText = encodeURIComponent;
+const unescapeText = unescape;
 const stringSlice = String.prototype.slice;
 const DateCtor = Date;
 const toISOString = Date.prototype.toISOString;
@@ -73,37 +77,75 @@ function cap(text) {
   return text.length > maxMessageLength ? apply(stringSlice, text, [0, maxMessageLength]) + '…' : text;
 }
 
-// UTF-8 length, counted only up to limit + 1 (the caller only needs to know "over").
-function utf8Length(text, limit) {
-  let bytes = 0;
-  for (let i = 0; i < text.length && bytes <= limit; i++) {
-    const c = apply(charCodeAt, text, [i]);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00) { bytes += 4; i++; }
-    else bytes += 3;
+// UTF-8 length at native speed; a lone surrogate (only possible in log text) counts 3 per unit.
+function utf8Length(text) {
+  try {
+    return unescapeText(encodeText(text)).length;
+  } catch {
+    return text.length * 3;
   }
-  return bytes;
 }
 
-// Nesting of JSON text without recursion: brackets outside strings.
+function overBytes(text, limit) {
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && utf8Length(text) > limit;
+}
+
+// Nesting of JSON text: one regular-expression match per string or bracket, never per character.
+// The built-in exec is applied directly, so a replaced RegExp.prototype changes nothing.
+const jsonTokens = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/g;
 function jsonDepthOver(json, max) {
+  jsonTokens.lastIndex = 0;
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = apply(charCodeAt, json, [i]);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) { if (++depth > max) return true; }
-    else if (c === 93 || c === 125) depth--;
+  let match;
+  while ((match = apply(regexExec, jsonTokens, [json])) !== null) {
+    const c = apply(charCodeAt, match[0], [0]);
+    if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
   }
   return false;
 }
 
+// A walk before JSON.stringify, which is slow to give up on deep values (its cycle check is
+// linear per level): depth, value count and string lengths, with an explicit stack.
+function shapeProblem(value, what) {
+  const stack = create(null);
+  const depths = create(null);
+  stack[0] = value;
+  depths[0] = 1;
+  let size = 1;
+  let budget = limits.maxOutputBytes;
+  while (size > 0) {
+    size--;
+    const current = stack[size];
+    const depth = depths[size];
+    if (typeof current === 'string') {
+      budget -= current.length;
+      if (budget < 0) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limits.maxOutputDepth) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is nested deeper than ' + limits.maxOutputDepth + ' levels');
+    const array = isArray(current);
+    const keys = array ? null : objectKeys(current);
+    const count = array ? current.length : keys.length;
+    // Every value takes at least one byte of JSON.
+    budget -= count;
+    if (budget < 0) return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
+    for (let i = 0; i < count; i++) {
+      stack[size] = array ? current[i] : current[keys[i]];
+      depths[size] = depth + 1;
+      size++;
+    }
+  }
+  return null;
+}
+
 // JSON text of a guest value, or a sandbox error; nothing is copied out before this passes.
 function toCheckedJson(value, what) {
+  const problem = shapeProblem(value, what);
+  if (problem !== null) return problem;
   let json;
   try {
     json = stringifyJson(value === undefined ? null : value);
@@ -112,7 +154,7 @@ function toCheckedJson(value, what) {
     return sandboxError('PLUGIN_ERROR', what + ' is not JSON (a cycle, a BigInt, or a toJSON that threw)');
   }
   if (json === undefined) json = 'null';
-  if (json.length > limits.maxOutputBytes || utf8Length(json, limits.maxOutputBytes) > limits.maxOutputBytes) {
+  if (overBytes(json, limits.maxOutputBytes)) {
     return sandboxError('PLUGIN_OUTPUT_TOO_LARGE', what + ' is larger than ' + limits.maxOutputBytes + ' bytes');
   }
   if (jsonDepthOver(json, limits.maxOutputDepth)) {
@@ -163,16 +205,20 @@ function log(invocation, level, args) {
   }
   const at = apply(toISOString, new DateCtor(dateNow()), []);
   const overhead = 40 + level.length;
-  let room = limits.maxLogBytes - invocation.logBytes - overhead;
+  const room = limits.maxLogBytes - invocation.logBytes - overhead;
   if (room <= 0) {
     invocation.truncated = true;
     return;
   }
-  let bytes = utf8Length(message, room);
-  if (bytes > room) {
+  if (message.length > room) {
     invocation.truncated = true;
     message = apply(stringSlice, message, [0, room]);
-    while ((bytes = utf8Length(message, room)) > room) message = apply(stringSlice, message, [0, (message.length >> 1)]);
+  }
+  let bytes = utf8Length(message);
+  while (bytes > room) {
+    invocation.truncated = true;
+    message = apply(stringSlice, message, [0, (message.length * room / bytes) | 0]);
+    bytes = utf8Length(message);
   }
   invocation.logBytes += bytes + overhead;
   invocation.logs += (invocation.logs === '' ? '' : ',') + stringifyJson({ __proto__: null, level, message, at });

@@ -32,4 +32,16 @@ describe('the isolated-vm version guard (row 11)', () => {
     walk(root);
     expect(importers).toEqual(['plugins/sandbox/plugin-isolate.ts']);
   });
+
+  it('is reached only through the runner: plugin-isolate.ts is imported (not as a type) by plugin-runner.ts alone', () => {
+    const importers = fs
+      .readdirSync(import.meta.dirname)
+      .filter((name) => name.endsWith('.ts') && /(?<!import type [^;]*)['"]\.\/plugin-isolate\.ts['"]/.test(fs.readFileSync(path.join(import.meta.dirname, name), 'utf8')));
+    expect(importers).toEqual(['plugin-runner.ts']);
+  });
+
+  it('gives isolates source text only: no cached data, snapshot or native module (row 12)', () => {
+    const source = fs.readFileSync(path.join(import.meta.dirname, 'plugin-isolate.ts'), 'utf8');
+    expect(source).not.toMatch(/cachedData\s*:|produceCachedData|createSnapshot|snapshot\s*:|NativeModule/);
+  });
 });

@@ -21,10 +21,22 @@ export interface RunnerProcessOptions {
   restartDelayMs: number;
 }
 
+/** The few variables a runner keeps from the parent's environment. */
+export function runnerEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV']) {
+    if (env[name] !== undefined) kept[name] = env[name];
+  }
+  return kept;
+}
+
 export class RunnerProcess {
   readonly #options: RunnerProcessOptions;
   #child: ChildProcess | null = null;
-  #ready: Promise<ChildProcess> | null = null;
+  /** The child to send to, once it said it is ready; null when the pool is closing. */
+  #ready: Promise<ChildProcess | null> = Promise.resolve(null);
+  /** Children killed or exited: their in-flight work has been failed; nothing more goes to them. */
+  readonly #retired = new WeakSet<ChildProcess>();
   #closing = false;
   #quickCrashes = 0;
   #startedAt = 0;
@@ -41,10 +53,10 @@ export class RunnerProcess {
     return this.#child?.pid;
   }
 
-  /** Sends once the child is ready; false when the pool is closing. */
+  /** Sends once a live child is ready; false when the pool is closing or the child went meanwhile. */
   async send(message: ParentMessage): Promise<boolean> {
     const child = await this.#ready;
-    if (!child || this.#closing || !child.connected) return false;
+    if (!child || this.#closing || this.#retired.has(child) || !child.connected) return false;
     child.send(message);
     return true;
   }
@@ -55,18 +67,22 @@ export class RunnerProcess {
     const reply = new Promise<RunnerReply>((resolve) => this.#pending.set(requestId, resolve));
     if (!(await this.send({ ...message, requestId } as RunnerRequest))) {
       this.#pending.delete(requestId);
-      return { type: 'reply', requestId, ok: false, code: 'PLUGIN_UNAVAILABLE', message: 'The plugin runner is stopping' };
+      return { type: 'reply', requestId, ok: false, code: 'PLUGIN_UNAVAILABLE', message: 'The plugin runner is not running' };
     }
     return reply;
   }
 
-  /** Kills the child now (it is restarted unless the pool is closing). */
+  /** Kills the child now. Its work fails at once; what is sent from here on goes to its replacement. */
   kill(): void {
-    this.#child?.kill('SIGKILL');
+    const child = this.#child;
+    if (!child || this.#retired.has(child)) return;
+    child.kill('SIGKILL');
+    this.#retire(child, { code: null, signal: 'SIGKILL' });
   }
 
   async close(): Promise<void> {
     this.#closing = true;
+    this.#ready = Promise.resolve(null);
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -82,18 +98,21 @@ export class RunnerProcess {
       // isolated-vm requires --no-node-snapshot on Node 20 and later.
       execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
       serialization: 'json',
+      // Defence in depth: the runner needs no setting, so no secret (database URL, secret key)
+      // sits in the environment of the process that runs plugin code.
+      env: runnerEnvironment(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child = child;
     this.#startedAt = Date.now();
     this.#ready = new Promise((resolve) => {
-      const onReady = (message: RunnerMessage) => {
+      child.on('message', (message: RunnerMessage) => {
         if (message.type === 'ready') resolve(child);
-      };
-      child.on('message', onReady);
+      });
       child.once('exit', () => resolve(child));
     });
     child.on('message', (message: RunnerMessage) => {
+      if (this.#retired.has(child)) return;
       if (message.type === 'reply') {
         const resolve = this.#pending.get(message.requestId);
         this.#pending.delete(message.requestId);
@@ -105,23 +124,28 @@ export class RunnerProcess {
     child.on('error', () => {
       // A failed send or spawn; 'exit' follows and drives the restart.
     });
-    child.once('exit', (code, signal) => {
-      for (const [requestId, resolve] of this.#pending) {
-        resolve({ type: 'reply', requestId, ok: false, code: 'PLUGIN_UNAVAILABLE', message: 'The plugin runner exited' });
-      }
-      this.#pending.clear();
-      this.#options.onExit({ code, signal });
-      if (this.#closing) return;
-      // A runner that ran for a while starts again at once; one that keeps dying waits longer.
-      this.#quickCrashes = Date.now() - this.#startedAt > 30_000 ? 0 : this.#quickCrashes + 1;
-      const delay = this.#quickCrashes <= 1 ? 0 : Math.min(this.#options.restartDelayMs * 2 ** (this.#quickCrashes - 2), this.#options.restartDelayMs * 30);
-      this.#ready = new Promise((resolve) =>
-        setTimeout(() => {
-          if (this.#closing) return resolve(child);
-          this.#start();
-          void this.#ready!.then(resolve);
-        }, delay),
-      );
-    });
+    child.once('exit', (code, signal) => this.#retire(child, { code, signal }));
+  }
+
+  /** Fails the child's work, tells the pool, and starts a replacement (after a backoff). */
+  #retire(child: ChildProcess, detail: { code: number | null; signal: NodeJS.Signals | null }): void {
+    if (this.#retired.has(child)) return;
+    this.#retired.add(child);
+    for (const [requestId, resolve] of this.#pending) {
+      resolve({ type: 'reply', requestId, ok: false, code: 'PLUGIN_UNAVAILABLE', message: 'The plugin runner exited' });
+    }
+    this.#pending.clear();
+    this.#options.onExit(detail);
+    if (this.#closing) return;
+    // A runner that ran for a while starts again at once; one that keeps dying waits longer.
+    this.#quickCrashes = Date.now() - this.#startedAt > 30_000 ? 0 : this.#quickCrashes + 1;
+    const delay = this.#quickCrashes <= 1 ? 0 : Math.min(this.#options.restartDelayMs * 2 ** (this.#quickCrashes - 2), this.#options.restartDelayMs * 30);
+    this.#ready = new Promise((resolve) =>
+      setTimeout(() => {
+        if (this.#closing) return resolve(null);
+        this.#start();
+        void this.#ready.then(resolve);
+      }, delay),
+    );
   }
 }

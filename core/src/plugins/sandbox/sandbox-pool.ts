@@ -16,7 +16,7 @@ export interface SandboxPoolOptions {
   runners?: number;
   /** Runner crashes and restarts are logged here. */
   logger?: Pick<Logger, 'warn'>;
-  /** How long a runner may take to dispose an isolate after a deadline before it is killed, ms. */
+  /** How long a runner may take to dispose an isolate after a deadline before it is killed, ms; 0 kills it at once. */
   resetGraceMs?: number;
   /** First restart delay of a runner that keeps crashing, ms. */
   restartDelayMs?: number;
@@ -96,7 +96,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       case 'PLUGIN_UNAVAILABLE':
         return sandboxErrors.unavailable(key, message);
       default:
-        return sandboxErrors.pluginError(key, message.slice(0, 1000));
+        return sandboxErrors.pluginError(key, message.slice(0, 2000));
     }
   }
 
@@ -189,11 +189,12 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
   }
 
   /** The runner holding `key`, with the key loaded in its current process. */
-  async function ensureLoaded(plugin: SandboxPlugin, eager: boolean): Promise<number> {
+  async function ensureLoaded(plugin: SandboxPlugin, load: { replace: boolean; eager: boolean } = { replace: false, eager: false }): Promise<number> {
     const runner = runnerOf(plugin.key);
     const keys = loaded[runner]!;
     let loading = keys.get(plugin.key);
-    if (!loading || eager) {
+    const { eager } = load;
+    if (!loading || load.replace) {
       const { deadlineMs: _deadline, ...limits } = plugin.limits;
       loading = runners[runner]!.request({ type: 'load', key: plugin.key, code: plugin.code, limits, eager }).then((reply) => {
         if (!reply.ok) throw failureError(plugin.key, reply.code, reply.message);
@@ -212,6 +213,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
     const runner = runners[invocation.runner]!;
     // The runner disposes the isolate (which stops plugin code at once); a runner that does not
     // answer in time is stuck, and is replaced.
+    if (resetGraceMs <= 0) {
+      runner.kill();
+      return;
+    }
     const grace = setTimeout(() => runner.kill(), resetGraceMs);
     void runner.request({ type: 'reset', key: invocation.key, reason: 'deadline' }).finally(() => clearTimeout(grace));
   }
@@ -227,8 +232,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
       if (closed) throw sandboxErrors.unavailable(plugin.key, 'the sandbox is closed');
       plugins.set(plugin.key, plugin);
       try {
-        await ensureLoaded(plugin, true);
-        if (!loadOptions.eager) return;
+        await ensureLoaded(plugin, { replace: true, eager: loadOptions.eager === true });
       } catch (error) {
         if (error instanceof DaichoError && error.code === 'PLUGIN_ERROR' && plugins.get(plugin.key) === plugin) plugins.delete(plugin.key);
         throw error;
@@ -237,8 +241,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
 
     invoke(key, handler, input, hostCalls) {
       let plugin: SandboxPlugin;
+      let inputJson: string;
       try {
         plugin = requirePlugin(key);
+        inputJson = JSON.stringify(input ?? null);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -256,11 +262,10 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
           reject,
         };
         invocations.set(invocation.id, invocation);
-        const inputJson = JSON.stringify(input ?? null);
-        ensureLoaded(plugin, false)
+        ensureLoaded(plugin)
           .then((runner) => runners[runner]!.send({ type: 'invoke', invocationId: invocation.id, key, path: handler, inputJson }))
           .then((sent) => {
-            if (!sent) settle(invocation, sandboxErrors.unavailable(key, 'the sandbox is closed'));
+            if (!sent) settle(invocation, sandboxErrors.unavailable(key, closed ? 'the sandbox is closed' : 'its runner process is not running'));
           })
           .catch((error: unknown) => settle(invocation, error));
       });
@@ -275,7 +280,7 @@ export function createSandboxPool(options: SandboxPoolOptions = {}): SandboxPool
 
     async handlers(key) {
       const plugin = requirePlugin(key);
-      const runner = await ensureLoaded(plugin, false);
+      const runner = await ensureLoaded(plugin);
       const reply = await runners[runner]!.request({ type: 'handlers', key });
       if (!reply.ok) throw failureError(key, reply.code, reply.message);
       let paths: JsonValue;
