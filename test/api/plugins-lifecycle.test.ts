@@ -54,7 +54,9 @@ const manifest = (version: string, extra: Partial<PluginManifest> = {}): PluginM
 });
 
 const source = (version: string, migrations: string) => `
-export default {
+import { definePlugin } from '@daicho/sdk';
+
+export default definePlugin({
   hooks: {
     deal: {
       async beforeCreate(input, ctx) {
@@ -80,7 +82,7 @@ export default {
     },
   },
   migrations: { ${migrations} },
-};`;
+});`;
 
 const v1Migrations = `'1.0.0': async (input, ctx) => { await ctx.records.create('acme.stock.item', { sku: 'seed', qty: 1 }); return null; }`;
 const dealFields = [{ name: 'stockLevel', type: 'integer', labels: { en: 'Stock level' } }];
