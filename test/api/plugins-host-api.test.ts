@@ -312,3 +312,18 @@ describe('schedules', () => {
     expect(done, JSON.stringify(done)).toEqual([{ status: 'completed', error: null }]);
   });
 });
+
+describe('several nodes', () => {
+  it('a node brings its registrations in line with what another node stored', async () => {
+    await installProbe('acme.elsewhere', ['kv']);
+    expect(t.automation.registry.types()).toContain('acme.elsewhere.call');
+    // Another node disables it: only the stored state changes.
+    await queryDatabase(t.testDatabase.url, `update daicho.plugin_installation set state = 'disabled' where plugin_id = 'acme.elsewhere'`);
+    await t.plugins.reconcile();
+    expect(t.automation.registry.types()).not.toContain('acme.elsewhere.call');
+    await queryDatabase(t.testDatabase.url, `update daicho.plugin_installation set state = 'enabled' where plugin_id = 'acme.elsewhere'`);
+    await t.plugins.reconcile();
+    expect(t.automation.registry.types()).toContain('acme.elsewhere.call');
+    expect(await call('acme.elsewhere', 'kv.get', ['k'])).toEqual({ ok: true, value: null });
+  });
+});
