@@ -246,11 +246,16 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     }
   }
 
-  function registerSchedules(entry: ActivePlugin): void {
+  async function registerSchedules(entry: ActivePlugin): Promise<void> {
     const { installation } = entry;
     if (!options.background || !installation.grantedPermissions.includes('schedule')) return;
-    for (const schedule of installation.manifest.contributes?.schedules ?? []) {
-      const cron = new Cron(schedule.cron, { timezone: 'UTC' }, async () => {
+    const schedules = installation.manifest.contributes?.schedules ?? [];
+    if (schedules.length === 0) return;
+    // Cron is evaluated in the workspace's time zone.
+    const { rows } = await sql<{ time_zone: string }>`select time_zone from daicho.workspace where id = ${installation.workspaceId}`.execute(options.em().getKysely() as Db);
+    const timezone = rows[0]?.time_zone ?? 'UTC';
+    for (const schedule of schedules) {
+      const cron = new Cron(schedule.cron, { timezone }, async () => {
         try {
           await fireSchedule(installation, schedule.name, new Date());
         } catch (error) {
@@ -284,7 +289,7 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     active.set(key, entry);
     registerActions(entry);
     registerHooks(entry);
-    registerSchedules(entry);
+    await registerSchedules(entry);
   }
 
   /** Runs every disposer of the plugin and unloads its code. */
