@@ -3,6 +3,7 @@ import type { AccessResolver } from '../access/index.ts';
 import type { AuthSettings, SessionAuthenticator, WorkspaceAllowLists } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataActor, MetadataCache, ObjectChangeResult } from '../metadata/index.ts';
+import type { RecordHookRegistry } from '../records/index.ts';
 
 /** The IP allow-list of a role (CIDR ranges or addresses); undefined or empty: no restriction. */
 export type RoleIpAllowList = (workspaceId: string, roleName: string) => Promise<string[] | undefined>;
@@ -24,6 +25,8 @@ export interface ApiDeps {
   importLimitBytes: number;
   /** Runs after each committed definition change (see MetadataDeps.afterObjectChange). */
   afterObjectChange?: (actor: MetadataActor, result: ObjectChangeResult) => Promise<void>;
+  /** Code that runs around record writes (plugins' record hooks). */
+  recordHooks?: RecordHookRegistry;
   /** Passwords, throttling, session lifetimes, the secret key. */
   auth: AuthSettings;
   /** Per-workspace IP allow-lists, cached per node. */

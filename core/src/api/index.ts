@@ -11,6 +11,8 @@ export type { HealthRoutesOptions } from './health.routes.ts';
 export { metaRoutes } from './meta.routes.ts';
 export { metricsRoutes } from './metrics.routes.ts';
 export type { MetricsRoutesOptions } from './metrics.routes.ts';
+export { pluginsRoutes } from './plugins.routes.ts';
+export type { PluginsRoutesOptions } from './plugins.routes.ts';
 export { recordsRoutes } from './records.routes.ts';
 export { referenceRoutes } from './reference.routes.ts';
 export { tokensRoutes } from './tokens.routes.ts';

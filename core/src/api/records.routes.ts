@@ -25,7 +25,7 @@ function splitVersion(body: unknown): { changes: unknown; version?: number } {
 
 /** Records of any object: `/api/v1/records/:object…`, and global search at `/api/v1/search`. */
 export function recordsRoutes(deps: ApiDeps): RouteMount {
-  const recordsDeps: RecordsDeps = { em: deps.em, metadata: deps.metadata, logger: deps.logger };
+  const recordsDeps: RecordsDeps = { em: deps.em, metadata: deps.metadata, logger: deps.logger, ...(deps.recordHooks ? { recordHooks: deps.recordHooks } : {}) };
   const router = createRouter({ prefix: '/api/v1' });
   router.use(requireSession(deps));
 

@@ -20,6 +20,13 @@ export const auditKinds = [
   'export',
   'plugin.install',
   'plugin.denied',
+  'plugin.consent',
+  'plugin.enable',
+  'plugin.disable',
+  'plugin.upgrade',
+  'plugin.uninstall',
+  'plugin.purge',
+  'plugin.settings',
 ] as const;
 
 export type AuditKind = (typeof auditKinds)[number];

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** What a derived key is for; each purpose gets its own key from the one secret key. */
-export type KeyPurpose = 'totp-secret' | 'totp-recovery' | 'login-challenge' | 'csrf' | 'workflow-secret';
+export type KeyPurpose = 'totp-secret' | 'totp-recovery' | 'login-challenge' | 'csrf' | 'workflow-secret' | 'plugin-secret';
 
 /** Derives a 32-byte key for one purpose (HKDF-SHA-256), so that no two uses share a key. */
 export function deriveKey(secretKey: Buffer, purpose: KeyPurpose): Buffer {

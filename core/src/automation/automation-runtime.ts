@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { deriveKey, openSecret, sealSecret } from '../auth/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataCache } from '../metadata/index.ts';
+import type { RecordHookRegistry } from '../records/index.ts';
 import { createActionRegistry, type ActionRegistry } from './action-registry.ts';
 import { registerBuiltInActions } from './built-in-actions.ts';
 import { createChangeFeedDispatcher } from './change-feed-dispatcher.ts';
@@ -34,6 +35,8 @@ export interface StartAutomationOptions {
    * `api` node passes false: it keeps the queue only to send jobs (retry, manual starts).
    */
   background?: boolean;
+  /** Record hooks that runs' record writes go through (plugins'). */
+  recordHooks?: RecordHookRegistry;
 }
 
 /** Workflows at work on this node: the action registry, the queue, the dispatcher, the scheduler and the workers. */
@@ -61,7 +64,7 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
   const executor = createRunExecutor({
     em: options.em, metadata: options.metadata, logger: options.logger, registry, queue, mailer,
     openSecret: (workspaceId, workflowName, sealed) => openSecret(key, sealed, context(workspaceId, workflowName))?.toString('utf8'),
-    maxAttempts: options.maxAttempts, retryDelaySeconds: options.retryDelaySeconds,
+    maxAttempts: options.maxAttempts, retryDelaySeconds: options.retryDelaySeconds, recordHooks: options.recordHooks,
   });
   const background = options.background ?? true;
   if (background) await queue.work((job) => executor.execute(job));

@@ -6,6 +6,9 @@ export type { ActionCheckScope, ActionContext, ActionOutcome, ActionRegistry, Dr
 export { startAutomation } from './automation-runtime.ts';
 export type { Automation, StartAutomationOptions } from './automation-runtime.ts';
 export { durationMs, signWebhook } from './built-in-actions.ts';
+export { createMailer } from './mailer.ts';
+export type { MailMessage, Mailer } from './mailer.ts';
+export { nextCronTime } from './workflow-scheduler.ts';
 export { JOBS_SCHEMA } from './run-queue.ts';
 export { checkWorkflow, deleteWorkflow, saveWorkflow, setWorkflowEnabled } from './workflow-definitions.service.ts';
 export type { SavedWorkflow, WorkflowActor, WorkflowDeps } from './workflow-definitions.service.ts';

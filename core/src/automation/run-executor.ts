@@ -1,3 +1,4 @@
+import type { RecordHookRegistry } from '../records/index.ts';
 import type { WorkflowAction, WorkflowDefinition } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
@@ -20,6 +21,8 @@ export interface RunExecutorDeps {
   openSecret: (workspaceId: string, workflowName: string, sealed: string) => string | undefined;
   maxAttempts: number;
   retryDelaySeconds: number;
+  /** Record hooks (plugins'): a run's record writes pass through them like any other write. */
+  recordHooks?: RecordHookRegistry | undefined;
 }
 
 /** The request id that a run's record writes carry into the audit trail: how the dispatcher knows a change came from a run. */
@@ -107,7 +110,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
           workspaceId: run.workspace_id,
           workflow,
           idempotencyKey: `${runId}:${stepIndex}`,
-          records: { em: () => trx, metadata: deps.metadata, logger: deps.logger },
+          records: { em: () => trx, metadata: deps.metadata, logger: deps.logger, ...(deps.recordHooks ? { recordHooks: deps.recordHooks } : {}) },
           actor,
           db,
           mailer: deps.mailer,

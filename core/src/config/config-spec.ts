@@ -98,6 +98,30 @@ export interface Config {
   pluginMaxOutputDepth: number;
   /** Default log bytes kept per plugin call. */
   pluginMaxLogBytes: number;
+  /** Host calls per second one plugin may make (token bucket refill), across its invocations on a node. */
+  pluginHostCallsPerSecond: number;
+  /** Host calls one plugin may make at once before the rate applies (token bucket size). */
+  pluginHostCallBurst: number;
+  /** E-mails one plugin may send per hour from a node. */
+  pluginMailPerHour: number;
+  /** Failed invocations in a row after which a plugin is disabled. */
+  pluginMaxFailures: number;
+  /** Limit breaches (timeout, deadline, memory) in a row after which a plugin is disabled. */
+  pluginMaxLimitFailures: number;
+  /** `host:port` pairs plugins may reach over plain http and at internal addresses (tests, an explicit intranet service). */
+  pluginHttpAllow: string[];
+  /** Time one plugin http.fetch may take, redirects included, ms. */
+  pluginHttpTimeoutMs: number;
+  /** Largest response body a plugin http.fetch reads, bytes. */
+  pluginHttpMaxResponseBytes: number;
+  /** Base64 raw ed25519 public keys whose package signatures are trusted. */
+  pluginTrustedKeys: string[];
+  /** Whether unsigned packages are refused (default: when trusted keys are configured). */
+  pluginRequireSignature: boolean | undefined;
+  /** How often worker nodes look for queued plugin work (after-hooks, schedules), ms. */
+  pluginJobIntervalMs: number;
+  /** Days an uninstalled plugin's data is kept before worker nodes purge it. */
+  pluginRetentionDays: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -180,6 +204,18 @@ function boolean(fallback: boolean) {
     if (/^(0|false|no|off)$/i.test(raw)) return ok(false);
     return bad('true or false');
   };
+}
+
+function commaList(pattern: RegExp, expected: string) {
+  return (raw: string | undefined): Parsed<string[]> => {
+    const items = (raw ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+    return items.every((item) => pattern.test(item)) ? ok(items) : bad(expected);
+  };
+}
+
+function optionalBoolean(raw: string | undefined): Parsed<boolean | undefined> {
+  if (raw === undefined || raw === '') return ok(undefined);
+  return boolean(false)(raw);
 }
 
 function databaseUrl(raw: string | undefined): Parsed<string | undefined> {
@@ -575,5 +611,89 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Log bytes kept per plugin call, such as 64kb; the rest is dropped and the call marked as truncated.',
     defaultText: '64kb',
     parse: byteSize(64 * 1024, 16 * 1024 ** 2),
+  },
+  {
+    env: 'DAICHO_PLUGIN_RATE',
+    key: 'pluginHostCallsPerSecond',
+    description: 'Host calls per second one plugin may make on a node, over all its calls (a token bucket); past it host calls fail with PLUGIN_RATE_LIMITED. Other plugins are not affected.',
+    defaultText: '200',
+    parse: integer(1, 1000000, 200),
+  },
+  {
+    env: 'DAICHO_PLUGIN_RATE_BURST',
+    key: 'pluginHostCallBurst',
+    description: 'Host calls one plugin may make at once before DAICHO_PLUGIN_RATE applies (the bucket size).',
+    defaultText: '400',
+    parse: integer(1, 1000000, 400),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAIL_PER_HOUR',
+    key: 'pluginMailPerHour',
+    description: 'E-mails one plugin may send per hour from a node (mail.send); past it mail.send fails with PLUGIN_RATE_LIMITED.',
+    defaultText: '100',
+    parse: integer(1, 1000000, 100),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_FAILURES',
+    key: 'pluginMaxFailures',
+    description: 'Failed calls in a row (the plugin threw, or broke a limit) after which a plugin is disabled, with an audit entry and a warning in the log.',
+    defaultText: '10',
+    parse: integer(1, 1000000, 10),
+  },
+  {
+    env: 'DAICHO_PLUGIN_MAX_LIMIT_FAILURES',
+    key: 'pluginMaxLimitFailures',
+    description: 'Calls in a row that broke a resource limit (PLUGIN_TIMEOUT, PLUGIN_DEADLINE, PLUGIN_MEMORY_LIMIT) after which a plugin is disabled.',
+    defaultText: '3',
+    parse: integer(1, 1000000, 3),
+  },
+  {
+    env: 'DAICHO_PLUGIN_HTTP_ALLOW',
+    key: 'pluginHttpAllow',
+    description: 'host:port pairs (comma-separated) that plugins may reach over plain http and at internal addresses, for an intranet service you choose to expose (or tests). Everything else must be https to a public address.',
+    defaultText: '(empty)',
+    parse: commaList(/^[a-z0-9.-]+:\d{1,5}$/i, 'a comma-separated list of host:port pairs such as intranet.example:8080'),
+  },
+  {
+    env: 'DAICHO_PLUGIN_HTTP_TIMEOUT_MS',
+    key: 'pluginHttpTimeoutMs',
+    description: 'Time one plugin http.fetch may take, redirects included, in milliseconds.',
+    defaultText: '10000',
+    parse: integer(100, 120000, 10000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_HTTP_MAX_RESPONSE',
+    key: 'pluginHttpMaxResponseBytes',
+    description: 'Largest response body a plugin http.fetch reads, such as 1mb.',
+    defaultText: '1mb',
+    parse: byteSize(1024 ** 2, 64 * 1024 ** 2),
+  },
+  {
+    env: 'DAICHO_PLUGIN_TRUSTED_KEYS',
+    key: 'pluginTrustedKeys',
+    description: 'Base64 raw ed25519 public keys (comma-separated) whose plugin signatures are trusted.',
+    defaultText: '(empty)',
+    parse: commaList(/^[A-Za-z0-9+/]{43}=$/, 'a comma-separated list of base64 ed25519 public keys (44 characters each)'),
+  },
+  {
+    env: 'DAICHO_PLUGIN_REQUIRE_SIGNATURE',
+    key: 'pluginRequireSignature',
+    description: 'Whether plugin packages must carry a signature by a trusted key (X-Daicho-Signature). Default: required when DAICHO_PLUGIN_TRUSTED_KEYS is set.',
+    defaultText: '(true when trusted keys are set)',
+    parse: optionalBoolean,
+  },
+  {
+    env: 'DAICHO_PLUGIN_JOB_INTERVAL',
+    key: 'pluginJobIntervalMs',
+    description: 'How often worker nodes look for queued plugin work (after-write hooks, schedules), in milliseconds.',
+    defaultText: '1000',
+    parse: integer(50, 60000, 1000),
+  },
+  {
+    env: 'DAICHO_PLUGIN_RETENTION_DAYS',
+    key: 'pluginRetentionDays',
+    description: "Days an uninstalled plugin's objects, records, settings and stored values are kept (hidden, restorable by installing it again) before worker nodes purge them, with an audit entry.",
+    defaultText: '30',
+    parse: integer(1, 3650, 30),
   },
 ];

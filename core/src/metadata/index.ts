@@ -18,6 +18,8 @@ export {
 } from './object-definitions.service.ts';
 export type { MetadataActor, MetadataDeps, ObjectChangeResult } from './object-definitions.service.ts';
 export { exportDefinitions, importDefinitions } from './definitions-package.ts';
+export { applyObjectSet, finishObjectSet, purgeDeletedObject } from './object-sets.service.ts';
+export type { ObjectSetChange } from './object-sets.service.ts';
 export type { DefinitionsPackage } from './definitions-package.ts';
 export { compoundComponents, createQueryCatalog, objectToQuery, userQueryObject } from './query-catalog.ts';
 export { deleteBusinessCalendar, saveBusinessCalendar } from './business-calendars.service.ts';

@@ -4,12 +4,15 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../log/index.ts';
 import type { MetadataCache } from '../metadata/index.ts';
 import type { ValidFilter } from '../query/index.ts';
+import type { RecordHookRegistry } from './record-hooks.ts';
 
 /** What the records services need from the runtime. */
 export interface RecordsDeps {
   em: () => EntityManager;
   metadata: MetadataCache;
   logger: Logger;
+  /** Code that runs around writes (plugins' record hooks); none when absent. */
+  recordHooks?: RecordHookRegistry;
 }
 
 /** On whose behalf, in which workspace, records are read or written. */

@@ -16,6 +16,7 @@ import { rowToRecord, toColumns } from './record-columns.ts';
 import { cachedStatement, selectRecordById, type ApiRecord } from './record-statements.ts';
 
 import { kyselyOf, type Db, type RecordsActor, type RecordsDeps } from './records-context.ts';
+import { runAfterHooks } from './record-hooks.ts';
 import { refreshRollups } from './rollups.ts';
 import { buildSearchText, searchedFields } from './search-text.ts';
 import { validateRecordInput } from './validate-record.ts';
@@ -127,7 +128,7 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
   for (const field of definition.fields) {
     if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
   }
-  if (!options.idempotencyKey && isSimpleWrite(resolved)) {
+  if (!options.idempotencyKey && !deps.recordHooks?.has(actor.workspaceId, objectName) && isSimpleWrite(resolved)) {
     // One INSERT … RETURNING with its audit event, no transaction: nothing else changes with this record.
     const db = kyselyOf(deps.em());
     const id = generateUuidV7(now.getTime());
@@ -143,7 +144,9 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
   }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
+    const bound: RecordsDeps = { ...deps, em: () => trx };
     const work = async (): Promise<StoredResponse> => {
+      await runBeforeHooks(deps, resolved, actor, 'beforeCreate', body, null, db, bound);
       const id = generateUuidV7(now.getTime());
       const values = {
         ...(await columnValuesForCreate(db, resolved, actor, body, now)),
@@ -161,6 +164,7 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
       await refreshRollups(db, metadata, actor, definition.name, [{ after: body }]);
       const record = (await selectRecordById(db, resolved, actor, id))!;
       await appendAuditEvent(db, auditContextOf(actor), { kind: 'record.create', objectName: definition.name, recordId: id, changes: diffRecords(definition, undefined, record) });
+      await runAfterHooks(deps, db, { object: definition.name, event: 'afterCreate', record: redactRecord(actor.access, definition, { ...record }), previous: null, actor }, bound);
       return { status: 201, body: redactRecord(actor.access, definition, { ...record }) };
     };
     if (!options.idempotencyKey) return { ...(await work()), replayed: false };
@@ -209,7 +213,7 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
   }
   const { body, problems } = normalizeRecordInput(definition, input);
   // Actors limited by sharing take the path that reads (and locks) the record first, inside their scope.
-  if (isSimpleWrite(resolved) && !touchesSearchOrInactiveValues(definition, body) && !actor.access.recordScope(objectName, 'write')) {
+  if (isSimpleWrite(resolved) && !deps.recordHooks?.has(actor.workspaceId, objectName) && !touchesSearchOrInactiveValues(definition, body) && !actor.access.recordScope(objectName, 'write')) {
     validateRecordInput(definition, body, 'update', undefined, problems);
     return redactRecord(actor.access, definition, await updateInOneStatement(deps, resolved, actor, id, body, precondition));
   }
@@ -218,6 +222,8 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
     const current = await lockWritableRecord(db, resolved, actor, id);
     checkPrecondition(redactRecord(actor.access, definition, { ...current }), precondition);
     validateRecordInput(definition, body, 'update', current, problems);
+    const bound: RecordsDeps = { ...deps, em: () => trx };
+    await runBeforeHooks(deps, resolved, actor, 'beforeUpdate', body, current, db, bound);
     const values: Record<string, unknown> = {};
     for (const field of definition.fields) if (field.name in body) Object.assign(values, toColumns(field, body[field.name]));
     const merged = { ...current, ...body };
@@ -231,6 +237,7 @@ export async function updateRecord(deps: RecordsDeps, actor: RecordsActor, objec
     await refreshRollups(db, metadata, actor, definition.name, [{ before: current, after: merged }]);
     const updated = (await selectRecordById(db, resolved, actor, id))!;
     await appendAuditEvent(db, auditContextOf(actor), { kind: 'record.update', objectName: definition.name, recordId: id, changes: diffRecords(definition, current, updated, new Set(Object.keys(body))) });
+    await runAfterHooks(deps, db, { object: definition.name, event: 'afterUpdate', record: redactRecord(actor.access, definition, { ...updated }), previous: redactRecord(actor.access, definition, { ...current }), actor }, bound);
     return redactRecord(actor.access, definition, { ...updated });
   });
 }
@@ -278,6 +285,8 @@ export async function deleteRecord(deps: RecordsDeps, actor: RecordsActor, objec
     const cascaded = await cascadeSoftDelete(db, metadata, definition, [id], at, actor);
     await refreshRollups(db, metadata, actor, definition.name, [{ before: current }]);
     await auditRecordAndCascade(db, actor, { kind: 'record.delete', objectName: definition.name, recordId: id }, cascaded);
+    const deleted = redactRecord(actor.access, definition, { ...current });
+    await runAfterHooks(deps, db, { object: definition.name, event: 'afterDelete', record: deleted, previous: deleted, actor }, { ...deps, em: () => trx });
   });
 }
 
@@ -402,4 +411,27 @@ async function updateInOneStatement(deps: RecordsDeps, resolved: ResolvedObject,
   checkPrecondition(current, precondition);
   // The version matched by the time of this read: a concurrent change came and went; report it.
   throw errors.preconditionFailed(`The record changed while it was being updated (it is at version ${current.version})`, { current });
+}
+
+/**
+ * Runs the before-hooks of a write inside its transaction, after validation. Values a hook sets
+ * go through the same field access, normalisation and validation as the client's; problems it
+ * returns refuse the write (422), before anything is written.
+ */
+async function runBeforeHooks(deps: RecordsDeps, resolved: ResolvedObject, actor: RecordsActor, event: 'beforeCreate' | 'beforeUpdate', body: RecordBody, current: ApiRecord | null, db: Db, bound: RecordsDeps): Promise<void> {
+  const { definition } = resolved;
+  for (const hook of deps.recordHooks?.hooksFor(actor.workspaceId, definition.name, event) ?? []) {
+    const record = redactRecord(actor.access, definition, { ...(current ?? {}), ...body } as ApiRecord);
+    const outcome = await hook.run({ object: definition.name, event, record, previous: current ? redactRecord(actor.access, definition, { ...current }) : null, actor, db, records: bound });
+    if (!outcome) continue;
+    if (outcome.problems && outcome.problems.length > 0) {
+      throw errors.validationFailed(outcome.problems.map((problem) => ({ path: `/${problem.field}`, field: problem.field, code: 'refusedByHook', message: problem.message })), 'A record hook refused the write');
+    }
+    if (!outcome.set || Object.keys(outcome.set).length === 0) continue;
+    assertFieldWrites(actor, definition, outcome.set);
+    const normalized = normalizeRecordInput(definition, outcome.set);
+    const merged = { ...body, ...normalized.body };
+    validateRecordInput(definition, merged, current ? 'update' : 'create', current ?? undefined, normalized.problems);
+    Object.assign(body, normalized.body);
+  }
 }

@@ -3,19 +3,21 @@ import { platformVersion } from '@daicho/sdk';
 import type Koa from 'koa';
 import { createAccessResolver } from '../access/index.ts';
 import {
-  accessLogFields, accessRoutes, auditRoutes, automationRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, metricsRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
+  accessLogFields, accessRoutes, auditRoutes, automationRoutes, authRoutes, businessCalendarsRoutes, healthRoutes, metaRoutes, metricsRoutes, pluginsRoutes, recordsRoutes, referenceRoutes, tokensRoutes, totpRoutes, usersRoutes,
   workspaceSecurityRoutes, type ApiDeps, type RoleIpAllowList, type RoleRequiresTotp,
 } from '../api/index.ts';
 import { createAuditSealer, type AuditSealer } from '../audit/index.ts';
-import { startAutomation, type Automation } from '../automation/index.ts';
-import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, UserSchema, type AuthSettings } from '../auth/index.ts';
+import { createMailer, startAutomation, type Automation } from '../automation/index.ts';
+import { createAuthSettings, createSessionAuthenticator, createWorkspaceAllowLists, deriveKey, UserSchema, type AuthSettings } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import { createNotificationListener, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedPostgres, type NotificationListener } from '../db/index.ts';
 import { createHttpApp, type RequestState } from '../http/index.ts';
 import type { Logger } from '../log/index.ts';
 import { createMetadataCache, type MetadataCache } from '../metadata/index.ts';
 import { createPlatformMetrics, type PlatformMetrics } from '../metrics/index.ts';
-import { createRollupHook } from '../records/index.ts';
+import { readPluginPackage } from '@daicho/sdk/plugin-tools';
+import { createPluginRuntime, createSandboxPool, purgeExpiredPlugins, createTokenBuckets, sandboxLimitsFromConfig, type PluginRuntime, type PluginsDeps, type ResolveHost, type SandboxPool } from '../plugins/index.ts';
+import { createRecordHookRegistry, createRollupHook } from '../records/index.ts';
 import { WorkspaceSchema } from '../workspaces/index.ts';
 import { seedFirstStart, type FirstStartResult } from './first-start.ts';
 import { resolveSecretKey } from './secret-key.ts';
@@ -39,6 +41,12 @@ export interface BootedDaicho {
   metrics: PlatformMetrics;
   /** Workflows: the action registry, the change-feed dispatcher, the run workers. */
   automation: Automation;
+  /** Plugins at work on this node: their code in the sandbox pool, their registrations, their queued work. */
+  plugins: PluginRuntime;
+  /** The lifecycle services' dependencies (install, upgrade, …), for tests and the CLI. */
+  pluginsDeps: PluginsDeps;
+  /** One round of the retention purge of uninstalled plugins (what worker nodes run hourly), as of `now`. */
+  purgeExpiredPlugins(now?: Date): Promise<Array<{ workspaceId: string; pluginId: string }>>;
   /** Closes the database and stops the embedded PostgreSQL, if any. */
   shutdown(): Promise<void>;
 }
@@ -49,6 +57,8 @@ export interface BootOptions {
   roleIpAllowList?: RoleIpAllowList;
   /** Whether a role requires TOTP (see ApiDeps.roleRequiresTotp). */
   roleRequiresTotp?: RoleRequiresTotp;
+  /** The resolver plugins' http.fetch uses (tests put a stub DNS in). */
+  pluginResolveHost?: ResolveHost;
 }
 
 /**
@@ -69,6 +79,8 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
   let automation: Automation | undefined;
   let listener: NotificationListener | undefined;
   let metrics: PlatformMetrics | undefined;
+  let pool: SandboxPool | undefined;
+  let plugins: PluginRuntime | undefined;
   const servesApi = config.role !== 'worker';
   const runsBackground = config.role !== 'api';
   try {
@@ -109,7 +121,9 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     sessions.listenTo(listener);
     workspaceAllowLists.listenTo(listener);
     await listener.start();
+    const recordHooks = createRecordHookRegistry();
     automation = await startAutomation({
+      recordHooks,
       em: () => db.em(),
       metadata,
       logger,
@@ -124,11 +138,44 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       heartbeatSeconds: config.workflowHeartbeatSeconds,
       background: runsBackground,
     });
+    const access = createAccessResolver({ db: () => db.em().getKysely(), metadata, logger });
+    pool = createSandboxPool({ runners: config.pluginRunners, logger });
+    const settingsKey = deriveKey(auth.secretKey, 'plugin-secret');
+    const pluginMailer = config.smtpUrl ? createMailer({ url: config.smtpUrl, from: config.mailFrom }) : undefined;
+    const runtime = createPluginRuntime({
+      em: () => db.em(), metadata, logger, pool, recordHooks, actions: automation.registry, access,
+      hostApi: {
+        em: () => db.em(), metadata, logger, settingsKey, mailer: pluginMailer,
+        callBuckets: createTokenBuckets({ capacity: config.pluginHostCallBurst, perSecond: config.pluginHostCallsPerSecond }),
+        mailBuckets: createTokenBuckets({ capacity: config.pluginMailPerHour, perSecond: config.pluginMailPerHour / 3600 }),
+        http: { allowInternal: config.pluginHttpAllow, timeoutMs: config.pluginHttpTimeoutMs, maxResponseBytes: config.pluginHttpMaxResponseBytes, ...(options.pluginResolveHost ? { resolve: options.pluginResolveHost } : {}) },
+      },
+      readPackage: (bytes) => readPluginPackage(bytes),
+      limits: sandboxLimitsFromConfig(config),
+      failurePolicy: { maxConsecutiveFailures: config.pluginMaxFailures, maxLimitFailures: config.pluginMaxLimitFailures },
+      background: runsBackground,
+      jobs: { maxAttempts: config.workflowMaxAttempts, retryDelayMs: config.workflowRetryDelaySeconds * 1000, intervalMs: config.pluginJobIntervalMs },
+    });
+    plugins = runtime;
+    const afterObjectChange = createRollupHook({ em: () => db.em(), metadata, logger });
+    const pluginsDeps: PluginsDeps = {
+      em: () => db.em(), metadata, logger, runtime, platformVersion, afterObjectChange,
+      signatures: { trustedKeys: config.pluginTrustedKeys, required: config.pluginRequireSignature ?? config.pluginTrustedKeys.length > 0 },
+    };
+    // Enabled plugins register now; their code loads into an isolate at first use (or now, for `activation: startup`).
+    await runtime.loadEnabled();
+    runtime.start();
+    // Uninstalled plugins' data goes after the retention period; worker nodes look every hour.
+    const retention = runsBackground ? setInterval(() => {
+      purgeExpiredPlugins(pluginsDeps, config.pluginRetentionDays).catch((error: unknown) => logger.warn({ err: error }, 'the plugin retention purge failed; retrying next hour'));
+    }, 3_600_000) : undefined;
+    retention?.unref();
     const apiDeps: ApiDeps = {
       em: () => db.em(),
       metadata,
       sessions,
-      access: createAccessResolver({ db: () => db.em().getKysely(), metadata, logger }),
+      access,
+      recordHooks,
       workspaceAllowLists,
       auth,
       cookieSecure: config.cookieSecure,
@@ -138,7 +185,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       logger,
       fieldRetentionDays: config.fieldRetentionDays,
       importLimitBytes: config.importLimitBytes,
-      afterObjectChange: createRollupHook({ em: () => db.em(), metadata, logger }),
+      afterObjectChange,
     };
     const platformMetrics = createPlatformMetrics({
       logger,
@@ -173,6 +220,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
         recordsRoutes(apiDeps),
         auditRoutes(apiDeps),
         automationRoutes(apiDeps, automation),
+        pluginsRoutes(apiDeps, pluginsDeps, { maxPackageBytes: config.importLimitBytes, settingsKey }),
       ],
       staticRoot: serveUi ? config.adminUiDir : undefined,
       accessLogFields,
@@ -184,6 +232,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     }
     const stopEmbedded = embedded;
     const runningAutomation = automation;
+    const runningPool = pool;
     return {
       config,
       logger,
@@ -196,8 +245,15 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       auditSealer,
       metrics: platformMetrics,
       automation: runningAutomation,
+      plugins: runtime,
+      pluginsDeps,
+      purgeExpiredPlugins: (now) => purgeExpiredPlugins(pluginsDeps, config.pluginRetentionDays, now),
       async shutdown() {
         platformMetrics.stop();
+        if (retention) clearInterval(retention);
+        await runtime.close();
+        await runningPool.close();
+        pluginMailer?.close();
         await runningAutomation.stop();
         await auditSealer.stop();
         metadata.stop();
@@ -208,6 +264,8 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
     };
   } catch (error) {
     metrics?.stop();
+    await plugins?.close().catch(() => undefined);
+    await pool?.close().catch(() => undefined);
     await automation?.stop().catch(() => undefined);
     await listener?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);

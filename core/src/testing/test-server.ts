@@ -37,6 +37,8 @@ export interface StartTestDaichoOptions {
   roleIpAllowList?: BootOptions['roleIpAllowList'];
   /** Whether a role requires TOTP, standing in for the access module's (ApiDeps.roleRequiresTotp). */
   roleRequiresTotp?: BootOptions['roleRequiresTotp'];
+  /** The DNS resolver of plugins' http.fetch (a stub, for SSRF tests). */
+  pluginResolveHost?: BootOptions['pluginResolveHost'];
 }
 
 /** What {@link TestDaicho.createUserSession} may set on the user it creates. */
@@ -90,6 +92,7 @@ export async function startTestDaicho(options: StartTestDaichoOptions): Promise<
     booted = await bootDaicho(config, logger, {
       ...(options.roleIpAllowList ? { roleIpAllowList: options.roleIpAllowList } : {}),
       ...(options.roleRequiresTotp ? { roleRequiresTotp: options.roleRequiresTotp } : {}),
+      ...(options.pluginResolveHost ? { pluginResolveHost: options.pluginResolveHost } : {}),
     });
   } catch (error) {
     await testDatabase.drop();

@@ -6,6 +6,7 @@ import { AuditTrail } from './m0004-audit-trail.ts';
 import { Access } from './m0005-access.ts';
 import { Authentication } from './m0006-authentication.ts';
 import { Automation } from './m0007-automation.ts';
+import { Plugins } from './m0008-plugins.ts';
 import { TotpRecoveryCodes } from './m0010-totp-recovery-codes.ts';
 
 /**
@@ -21,5 +22,6 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0005-access', class: Access },
   { name: '0006-authentication', class: Authentication },
   { name: '0007-automation', class: Automation },
+  { name: '0008-plugins', class: Plugins },
   { name: '0010-totp-recovery-codes', class: TotpRecoveryCodes },
 ];
