@@ -88,7 +88,7 @@ function ObjectDesigner() {
     setBusy(true);
     try {
       if (isNew) {
-        const created = await createObjectDefinition(pruneEmpty({ ...values, fields: [] }) as ObjectDefinition);
+        const created = await createObjectDefinition({ ...(pruneEmpty(values) as ObjectFormValues), fields: [] });
         saved(created);
         await navigate(`/admin/objects/${encodeURIComponent(created.object.name)}`, { replace: true });
       } else if (current !== undefined) {

@@ -14,6 +14,6 @@ export function RequireDesigner({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const may = useMayDesign();
   if (may === undefined) return <Spin />;
-  if (!may) return <Result status="403" title={t('errors.PERMISSION_DENIED')} />;
+  if (!may) return <Result status="403" title={t('errors.PERMISSION_DENIED')} data-testid="designer-forbidden" />;
   return <>{children}</>;
 }
