@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestDaicho, type TestDaicho } from '@daicho/core/testing';
+import { fieldTypes } from '@daicho/sdk';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
@@ -164,10 +165,35 @@ describe('the object designer', () => {
     await eventually(async () => ((await daicho.api.get('/api/v1/meta/objects/site_visit')).body as { object: { titleField?: string } }).object.titleField).toBe('subject');
     await screenshot(page, 'designer-object');
 
+    // A type change is previewed before it applies.
+    await page.getByTestId('edit-field-revision').click();
+    await page.getByTestId('field-drawer').waitFor();
+    await page.locator('[data-testid="field-drawer"] [data-testid="field-type"]').click();
+    await page.keyboard.type('Integer');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('save-field').click();
+    await page.getByTestId('type-change-preview').waitFor();
+    await screenshot(page, 'designer-type-change');
+    await page.getByRole('button', { name: 'Change type' }).click();
+    await page.getByTestId('field-drawer').waitFor({ state: 'detached' });
+    await eventually(() => page.getByTestId('field-table').textContent()).toContain('Integer');
+
+    // Someone else changed the object meanwhile: saving says so instead of overwriting.
+    expect((await daicho.api.put('/api/v1/meta/objects/site_visit', { ...((await daicho.api.get('/api/v1/meta/objects/site_visit')).body as { object: object }).object, labels: { en: 'Field visit', ja: '現地訪問' } })).status).toBe(200);
+    await page.getByLabel('Description (English)').fill('Visits to customer sites');
+    await page.getByTestId('save-object').click();
+    await eventually(() => page.getByTestId('definition-conflict').textContent()).toContain('Someone else changed this object');
+    await screenshot(page, 'designer-conflict');
+    await page.getByRole('button', { name: 'Show the current version' }).click();
+    await eventually(() => page.getByTestId('object-label-en').inputValue()).toBe('Field visit');
+    await page.getByTestId('object-label-en').fill('Site visit');
+    await page.getByTestId('save-object').click();
+    await eventually(async () => ((await daicho.api.get('/api/v1/meta/objects/site_visit')).body as { object: { labels: { en: string } } }).object.labels.en).toBe('Site visit');
+
     const stored = (await daicho.api.get('/api/v1/meta/objects/site_visit')).body as { object: { sharing: string; fields: Array<Record<string, unknown>> } };
     expect(stored.object.sharing).toBe('read');
     expect(stored.object.fields.map((field) => [field.name, field.type])).toEqual([
-      ['subject', 'text'], ['status', 'picklist'], ['budget', 'currency'], ['company', 'lookup'], ['visitDate', 'date'], ['revision', 'text'],
+      ['subject', 'text'], ['status', 'picklist'], ['budget', 'currency'], ['company', 'lookup'], ['visitDate', 'date'], ['revision', 'integer'],
     ]);
     expect(stored.object.fields[0]).toMatchObject({ required: true, maxLength: 120, labels: { en: 'Subject', ja: '件名' } });
     expect(stored.object.fields[1]).toMatchObject({ values: [{ value: 'planned', labels: { en: 'Planned', ja: '予定' } }, { value: 'done', labels: { en: 'Done', ja: '完了' } }] });
@@ -190,6 +216,64 @@ describe('the object designer', () => {
     await eventually(() => page.getByTestId('value-subject').textContent()).toBe('First visit to Kanda');
     expect(await page.getByTestId('value-status').textContent()).toBe('Planned');
     await screenshot(page, 'designer-generated-record');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('creates a field of every type of the meta-schema', async () => {
+    expect((await daicho.api.post('/api/v1/meta/objects', { name: 'inspection', labels: { en: 'Inspection' }, fields: [] })).status).toBe(201);
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${daicho.baseUrl}/admin/objects/inspection`);
+    await page.getByTestId('designer-title').waitFor();
+    const simple: Array<[string, string]> = [
+      ['Long text', 'notes'], ['Rich text', 'report'], ['E-mail', 'contactEmail'], ['Phone', 'contactPhone'], ['URL', 'website'], ['Integer', 'visitors'],
+      ['Decimal', 'score'], ['Percent', 'progress'], ['Checkbox', 'passed'], ['Date and time', 'startedAt'], ['Address', 'siteAddress'], ['Person name', 'inspector'],
+      ['Attachment', 'photos'], ['JSON', 'raw'],
+    ];
+    const labelOf = (name: string) => name.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
+    for (const [type, name] of simple) {
+      await startField(page, type, labelOf(name), '検査');
+      expect(await page.getByTestId('field-name').inputValue()).toBe(name);
+      await saveField(page, name);
+    }
+    await startField(page, 'Multi-select picklist', 'Checks', '点検');
+    await page.getByTestId('picklist-add').click();
+    await page.getByTestId('picklist-label-en-0').fill('Fire exits');
+    await saveField(page, 'checks');
+    await startField(page, 'Master-detail', 'Parent account', '取引先');
+    await choose(page, '[data-testid="field-drawer"] [data-testid="field-target"]', 'Account (account)');
+    await saveField(page, 'parentAccount');
+    await startField(page, 'Auto number', 'Number', '番号');
+    await page.getByTestId('field-format').fill('INS-{YYYY}-{0000}');
+    await eventually(() => page.getByTestId('auto-number-preview').textContent()).toBe(`Next number looks like: INS-${new Date().getFullYear()}-0001`);
+    await saveField(page, 'number');
+    // A formula: the server's problem with the expression shows on it, then a good one saves.
+    await startField(page, 'Formula', 'Visitors doubled', '2倍');
+    await page.getByTestId('field-expression').fill('visitors * ');
+    await choose(page, '#option_returnType', 'number');
+    await page.getByTestId('save-field').click();
+    await eventually(() => page.locator('#field_expression_help').textContent()).not.toBe('');
+    await screenshot(page, 'designer-formula-problem');
+    await page.getByTestId('field-expression').fill('visitors * 2');
+    await saveField(page, 'visitorsDoubled');
+
+    // A roll-up on the parent: the number of its inspections.
+    await page.goto(`${daicho.baseUrl}/admin/objects/account`);
+    await page.getByTestId('designer-title').waitFor();
+    await startField(page, 'Roll-up summary', 'Inspections', '検査数');
+    await choose(page, '[data-testid="field-drawer"] [data-testid="field-child-object"]', 'Inspection (inspection)');
+    await choose(page, '[data-testid="field-drawer"] [data-testid="field-relationship"]', 'Parent account (parentAccount)');
+    await choose(page, '#option_function', 'count');
+    await saveField(page, 'inspections');
+
+    const types = new Set<string>();
+    for (const object of ['site_visit', 'inspection', 'account']) {
+      const body = (await daicho.api.get(`/api/v1/meta/objects/${object}`)).body as { object: { fields: Array<{ type: string }> } };
+      for (const field of body.object.fields) types.add(field.type);
+    }
+    expect([...types].sort()).toEqual([...fieldTypes].sort());
     expect(problems).toEqual([]);
     await page.close();
   });
