@@ -252,7 +252,7 @@ describe('the object designer', () => {
     // A formula: the server's problem with the expression shows on it, then a good one saves.
     await startField(page, 'Formula', 'Visitors doubled', '2倍');
     await page.getByTestId('field-expression').fill('visitors * ');
-    await choose(page, '#option_returnType', 'number');
+    await choose(page, '#option_returnType', 'Number');
     await page.getByTestId('save-field').click();
     await eventually(() => page.locator('#field_expression_help').textContent()).not.toBe('');
     await screenshot(page, 'designer-formula-problem');
@@ -265,7 +265,7 @@ describe('the object designer', () => {
     await startField(page, 'Roll-up summary', 'Inspections', '検査数');
     await choose(page, '[data-testid="field-drawer"] [data-testid="field-child-object"]', 'Inspection (inspection)');
     await choose(page, '[data-testid="field-drawer"] [data-testid="field-relationship"]', 'Parent account (parentAccount)');
-    await choose(page, '#option_function', 'count');
+    await choose(page, '#option_function', 'Count');
     await saveField(page, 'inspections');
 
     const types = new Set<string>();

@@ -1,6 +1,6 @@
 import type { FieldDefinition, FieldType, ObjectDefinition, PicklistValue } from '@daicho/sdk';
 import Form from '@rjsf/antd';
-import type { ErrorSchema, UiSchema } from '@rjsf/utils';
+import type { ErrorSchema } from '@rjsf/utils';
 import { Alert, App as AntApp, Button, Drawer, Flex, Form as AntForm, Input, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { useLanguage } from '../i18n/index.ts';
 import { formValidator, labelOf } from '../workspace/index.ts';
 
 import { definitionProblemsOf, placeProblems, pointerSegments, type ItemPath } from './definition-problems.ts';
-import { designableTypes, optionsSchema, optionValuesOf, previewAutoNumber, propertiesOf, pruneEmpty, suggestFieldName, typeHas } from './field-schema.ts';
+import { designableTypes, optionsSchema, optionsUiSchema, optionValuesOf, previewAutoNumber, pruneEmpty, suggestFieldName, typeHas } from './field-schema.ts';
 import { PicklistValuesEditor } from './picklist-values-editor.tsx';
 
 /** What {@link FieldDrawer} edits: a new field of `object` (no `field`) or an existing one. */
@@ -110,17 +110,7 @@ export function FieldDrawer({ open, object, objects, field, onClose, onSaved }: 
   const fieldOptions = (fields: FieldDefinition[]) => fields.map((candidate) => ({ value: candidate.name, label: `${labelOf(candidate.labels, language, candidate.name)} (${candidate.name})` }));
 
   const schema = useMemo(() => optionsSchema(type), [type]);
-  const uiSchema = useMemo<UiSchema>(() => {
-    const ui: UiSchema = { 'ui:submitButtonOptions': { norender: true } };
-    for (const [name, property] of Object.entries(propertiesOf(type))) {
-      const description = typeof property.description === 'string' ? property.description : undefined;
-      ui[name] = {
-        'ui:title': t(`designer.options.${name}`, { defaultValue: name }),
-        ...(description !== undefined ? { 'ui:description': t(`designer.optionHelp.${name}`, { defaultValue: description }) } : {}),
-      };
-    }
-    return ui;
-  }, [type, t]);
+  const uiSchema = useMemo(() => optionsUiSchema(type, t), [type, t]);
 
   function changeType(next: FieldType) {
     // Options that the new type also has are kept; the others would be refused.
@@ -188,7 +178,7 @@ export function FieldDrawer({ open, object, objects, field, onClose, onSaved }: 
       cancelText: t('common.cancel'),
       content: (
         <div data-testid="type-change-preview">
-          {report === undefined ? (
+          {report === undefined || report.total === 0 ? (
             <Typography.Paragraph>{t('designer.typeChange.noValues')}</Typography.Paragraph>
           ) : (
             <>

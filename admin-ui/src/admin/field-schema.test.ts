@@ -1,6 +1,8 @@
 import { fieldTypes } from '@daicho/sdk';
 import { describe, expect, it } from 'vitest';
-import { designableTypes, optionsSchema, optionValuesOf, previewAutoNumber, pruneEmpty, suggestFieldName, suggestObjectName } from './field-schema.ts';
+import type { TFunction } from 'i18next';
+import { createI18n } from '../i18n/index.ts';
+import { designableTypes, optionsSchema, optionsUiSchema, optionValuesOf, previewAutoNumber, pruneEmpty, suggestFieldName, suggestObjectName } from './field-schema.ts';
 
 describe('the field form generated from the meta-schema', () => {
   it('offers every field type of the meta-schema', () => {
@@ -15,6 +17,21 @@ describe('the field form generated from the meta-schema', () => {
     expect(Object.keys(optionsSchema('formula').properties ?? {})).toEqual(['returnType', 'scale']);
     expect(optionsSchema('formula').required).toEqual(['returnType']);
     expect(Object.keys(optionsSchema('lookup').properties ?? {})).toEqual(['required', 'readOnly', 'onDelete']);
+  });
+
+  it('titles options, nested ones and choices in the UI language, and falls back to the schema for new ones', () => {
+    const ja = createI18n('ja');
+    const ui = optionsUiSchema('text', ja.t.bind(ja) as TFunction);
+    expect(ui.required?.['ui:title']).toBe('必須');
+    expect(ui.normalize?.nfkc?.['ui:title']).toBe('全角・半角を統一（NFKC）');
+    expect(ui.normalize?.case?.['ui:enumNames']).toEqual(['小文字', '大文字', '変更しない']);
+    const en = createI18n('en');
+    const formula = optionsUiSchema('formula', en.t.bind(en) as TFunction);
+    expect(formula.returnType?.['ui:enumNames']).toEqual(['Text', 'Number', 'Yes/no', 'Date', 'Date and time']);
+    expect(formula.expression).toBeUndefined();
+    // An option without a translation (yet): its API name and the meta-schema's description.
+    expect(optionsUiSchema('autoNumber', en.t.bind(en) as TFunction).startAt?.['ui:title']).toBe('Start at');
+    expect(optionsUiSchema('text', ((key: string, options?: { defaultValue?: string }) => options?.defaultValue ?? key) as unknown as TFunction).readOnly?.['ui:description']).toContain('Shown but not editable');
   });
 
   it('keeps only the options the type has', () => {

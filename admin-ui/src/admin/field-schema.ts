@@ -1,6 +1,7 @@
 import { fieldTypes, type FieldDefinition, type FieldType } from '@daicho/sdk';
 import objectSchema from '@daicho/sdk/schemas/object.schema.json';
-import type { RJSFSchema } from '@rjsf/utils';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import type { TFunction } from 'i18next';
 
 type Schema = Record<string, unknown>;
 const defs = (objectSchema as { $defs: Record<string, Schema> }).$defs;
@@ -118,4 +119,38 @@ export function previewAutoNumber(format: string, n: number, date: Date): string
     if (token === 'DD') return pad(date.getDate(), 2);
     return pad(n, token.length);
   });
+}
+
+/** A schema with its `$ref` into the meta-schema's `$defs` followed. */
+function resolved(schema: Schema): Schema {
+  const ref = schema.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/$defs/')) return { ...(defs[ref.slice('#/$defs/'.length)] ?? {}), ...schema };
+  return schema;
+}
+
+/**
+ * Titles, help and choice names for the generated options form, in the UI language: an option
+ * (at any depth) is titled `designer.options.<name>` and explained by `designer.optionHelp.<name>`,
+ * a choice is named `designer.choices.<value>`. What has no translation yet shows its API name
+ * and the meta-schema's description, so a new option is usable before it is translated.
+ */
+export function optionsUiSchema(type: FieldType, t: TFunction): UiSchema {
+  const describe = (properties: Record<string, Schema>): UiSchema => {
+    const ui: UiSchema = {};
+    for (const [name, raw] of Object.entries(properties)) {
+      if (handCraftedProperties.has(name)) continue;
+      const property = resolved(raw);
+      const description = typeof property.description === 'string' ? property.description : undefined;
+      const choices = Array.isArray(property.enum) ? (property.enum as unknown[]) : undefined;
+      const nested = property.properties as Record<string, Schema> | undefined;
+      ui[name] = {
+        ...(nested ? describe(nested) : {}),
+        'ui:title': t(`designer.options.${name}`, { defaultValue: name }),
+        ...(description !== undefined ? { 'ui:description': t(`designer.optionHelp.${name}`, { defaultValue: description }) } : {}),
+        ...(choices ? { 'ui:enumNames': choices.map((value) => t(`designer.choices.${String(value)}`, { defaultValue: String(value) })) } : {}),
+      };
+    }
+    return ui;
+  };
+  return { ...describe(propertiesOf(type)), 'ui:submitButtonOptions': { norender: true } };
 }
