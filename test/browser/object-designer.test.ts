@@ -31,10 +31,20 @@ function eventually<T>(read: () => T | Promise<T>) {
   return expect.poll(read, { timeout: 15_000 });
 }
 
-/** Chooses an option of an Ant Design select by its shown label. */
+/**
+ * Chooses an option of an Ant Design select by its shown label, and checks that the select took it
+ * (a click during the dropdown's opening animation can miss on a busy machine; then it tries again).
+ */
 async function choose(page: Page, select: string, option: string): Promise<void> {
-  await page.locator(select).click();
-  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).click();
+  for (let attempt = 1; ; attempt += 1) {
+    await page.locator(select).click();
+    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
+    // The select's root shows the choice (an id names the input inside it, which shows nothing).
+    const root = page.locator(select).locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+    const taken = await expect.poll(() => root.textContent(), { timeout: 3000 }).toContain(option).then(() => true, () => false);
+    if (taken) return;
+    if (attempt === 3) throw new Error(`${select} did not take "${option}"`);
+  }
 }
 
 /** Opens the field drawer, fills the common part, and leaves the drawer open. */
@@ -56,7 +66,10 @@ async function startField(page: Page, type: string, labelEn: string, labelJa: st
 /** Saves the drawer and waits until the field is in the table. */
 async function saveField(page: Page, name: string): Promise<void> {
   await page.getByTestId('save-field').click();
-  await page.getByTestId(`edit-field-${name}`).waitFor();
+  await page.getByTestId(`edit-field-${name}`).waitFor({ timeout: 10_000 }).catch(async (error: unknown) => {
+    await screenshot(page, `debug-${name}`);
+    throw error;
+  });
   await page.getByTestId('field-drawer').waitFor({ state: 'detached' });
 }
 
@@ -131,6 +144,15 @@ describe('the object designer', () => {
     await screenshot(page, 'designer-field-picklist');
     await saveField(page, 'status');
 
+    // Editing keeps saved API values locked and adds a third value.
+    await page.getByTestId('edit-field-status').click();
+    await page.getByTestId('field-drawer').waitFor();
+    expect(await page.getByTestId('picklist-value-0').isDisabled()).toBe(true);
+    await page.getByTestId('picklist-add').click();
+    await page.getByTestId('picklist-label-en-2').fill('Cancelled');
+    await page.getByTestId('save-field').click();
+    await page.getByTestId('field-drawer').waitFor({ state: 'detached' });
+
     // Currency, a lookup to another object, a date.
     await startField(page, 'Currency', 'Budget', '予算');
     await saveField(page, 'budget');
@@ -196,7 +218,7 @@ describe('the object designer', () => {
       ['subject', 'text'], ['status', 'picklist'], ['budget', 'currency'], ['company', 'lookup'], ['visitDate', 'date'], ['revision', 'integer'],
     ]);
     expect(stored.object.fields[0]).toMatchObject({ required: true, maxLength: 120, labels: { en: 'Subject', ja: '件名' } });
-    expect(stored.object.fields[1]).toMatchObject({ values: [{ value: 'planned', labels: { en: 'Planned', ja: '予定' } }, { value: 'done', labels: { en: 'Done', ja: '完了' } }] });
+    expect(stored.object.fields[1]).toMatchObject({ values: [{ value: 'planned', labels: { en: 'Planned', ja: '予定' } }, { value: 'done', labels: { en: 'Done', ja: '完了' } }, { value: 'cancelled', labels: { en: 'Cancelled' } }] });
     expect(stored.object.fields[3]).toMatchObject({ target: 'account' });
 
     // Reorder: move the date up, saved as the object's field order.
