@@ -185,6 +185,8 @@ describe('the object designer', () => {
     await choose(page, '[data-testid="object-title-field"]', 'Subject (subject)');
     await page.getByTestId('save-object').click();
     await eventually(async () => ((await daicho.api.get('/api/v1/meta/objects/site_visit')).body as { object: { titleField?: string } }).object.titleField).toBe('subject');
+    await eventually(() => page.getByTestId('field-table').textContent()).toContain('Title field');
+    await page.waitForTimeout(3500); // let the notices of the delete and restore fade
     await screenshot(page, 'designer-object');
 
     // A type change is previewed before it applies.
