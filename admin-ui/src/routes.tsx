@@ -8,7 +8,7 @@ import { HomePage, WorkspaceShell } from './workspace/index.ts';
 /**
  * Every page of the app. Sign-in and the server status are public; the workspace needs a session.
  * The list and record pages are loaded on demand, so the first load stays small (the record
- * page brings react-jsonschema-form).
+ * page brings react-jsonschema-form). So is the Admin area, which only designers use.
  */
 export const routes: RouteObject[] = [
   {
@@ -36,6 +36,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <HomePage /> },
       { path: 'o/:object', lazy: async () => ({ Component: (await import('./workspace/list/index.ts')).ListPage }) },
       { path: 'o/:object/:id', lazy: async () => ({ Component: (await import('./workspace/record/index.ts')).RecordPage }) },
+      { path: 'admin/objects', lazy: async () => ({ Component: (await import('./admin/index.ts')).ObjectsPage }) },
+      { path: 'admin/objects/new', lazy: async () => ({ Component: (await import('./admin/index.ts')).ObjectDesignerPage }) },
+      { path: 'admin/objects/:name', lazy: async () => ({ Component: (await import('./admin/index.ts')).ObjectDesignerPage }) },
     ],
   },
 ];

@@ -12,6 +12,9 @@ import { labelOf } from './labels.ts';
 import { readableObjects, useWorkspaceMeta } from './use-workspace-meta.ts';
 import { UserMenu } from './user-menu.tsx';
 
+/** The menu key of the Admin area's object designer (never an object name: those have no dash). */
+const adminObjectsKey = 'admin-objects';
+
 /**
  * The frame of the signed-in workspace: the objects the user may read on the side (a drawer-like
  * collapsed bar on a phone), language and user menus on top, the page in the middle.
@@ -34,7 +37,29 @@ export function WorkspaceShell() {
 
   const objects = meta.data ? readableObjects(meta.data) : [];
   const selected = /^\/o\/([^/]+)/.exec(location.pathname)?.[1];
-  const items = objects.map((object) => ({
+  // The Admin area is offered to designers only; the server refuses everyone else anyway.
+  const mayDesign = meta.data?.access.capabilities.includes('designObjects') === true;
+  const adminItems = mayDesign
+    ? [
+        { type: 'divider' as const },
+        {
+          type: 'group' as const,
+          key: 'admin',
+          label: t('nav.admin'),
+          children: [
+            {
+              key: adminObjectsKey,
+              label: (
+                <Link to="/admin/objects" onClick={() => narrow && setCollapsed(true)} data-testid="admin-objects-link">
+                  {t('nav.adminObjects')}
+                </Link>
+              ),
+            },
+          ],
+        },
+      ]
+    : [];
+  const objectItems = objects.map((object) => ({
     key: object.name,
     label: (
       <Link to={`/o/${encodeURIComponent(object.name)}`} onClick={() => narrow && setCollapsed(true)}>
@@ -42,6 +67,8 @@ export function WorkspaceShell() {
       </Link>
     ),
   }));
+  const items = [...objectItems, ...adminItems];
+  const selectedKeys = location.pathname.startsWith('/admin/objects') ? [adminObjectsKey] : selected ? [decodeURIComponent(selected)] : [];
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -80,7 +107,7 @@ export function WorkspaceShell() {
           style={narrow && !collapsed ? { position: 'absolute', zIndex: 20, height: '100%', boxShadow: '2px 0 8px rgba(0,0,0,.15)' } : undefined}
         >
           <nav aria-label={t('nav.objects')} data-testid="object-nav">
-            {meta.isPending ? <Spin style={{ margin: 16 }} /> : <Menu mode="inline" selectedKeys={selected ? [decodeURIComponent(selected)] : []} items={items} />}
+            {meta.isPending ? <Spin style={{ margin: 16 }} /> : <Menu mode="inline" selectedKeys={selectedKeys} items={items} />}
           </nav>
         </Layout.Sider>
         <Layout.Content style={{ padding: narrow ? 12 : 24, minWidth: 0 }}>
