@@ -30,7 +30,11 @@ const plugins = new Map<string, PluginState>();
 const invocations = new Map<number, Invocation>();
 
 function send(message: RunnerMessage): void {
-  if (process.connected) process.send!(message);
+  // With a callback, a channel that closed meanwhile (the parent exited) reports here instead of
+  // as an unhandled 'error' event: the parent is gone, and so is our reason to run.
+  if (process.connected) process.send!(message, undefined, {}, (error) => {
+    if (error) process.exit(0);
+  });
 }
 
 function failureOf(error: unknown): { code: RunnerFailureCode; message: string } {
