@@ -43,9 +43,11 @@ export class RunnerProcess {
   #nextRequestId = 1;
   readonly #pending = new Map<number, (reply: RunnerReply) => void>();
 
+  #started = false;
+
+  // The child starts with the first message: a node with no plugin in use runs no runner.
   constructor(options: RunnerProcessOptions) {
     this.#options = options;
-    this.#start();
   }
 
   /** The child's pid while it runs (tests kill it to prove supervision). */
@@ -55,6 +57,10 @@ export class RunnerProcess {
 
   /** Sends once a live child is ready; false when the pool is closing or the child went meanwhile. */
   async send(message: ParentMessage): Promise<boolean> {
+    if (!this.#started && !this.#closing) {
+      this.#started = true;
+      this.#start();
+    }
     const child = await this.#ready;
     if (!child || this.#closing || this.#retired.has(child) || !child.connected) return false;
     child.send(message);
