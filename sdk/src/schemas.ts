@@ -1,4 +1,5 @@
 import businessCalendarSchema from '../schemas/business-calendar.schema.json' with { type: 'json' };
+import escalationRuleSchema from '../schemas/escalation-rule.schema.json' with { type: 'json' };
 import filterSchema from '../schemas/filter.schema.json' with { type: 'json' };
 import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
 import permissionSetSchema from '../schemas/permission-set.schema.json' with { type: 'json' };
@@ -26,3 +27,6 @@ export const businessCalendarMetaSchema: Readonly<Record<string, unknown>> = bus
 
 /** Workflows: trigger, conditions and ordered actions. */
 export const workflowMetaSchema: Readonly<Record<string, unknown>> = workflowSchema;
+
+/** Escalation rules: steps after business time on a calendar, with pauses and an SLA due field. */
+export const escalationRuleMetaSchema: Readonly<Record<string, unknown>> = escalationRuleSchema;

@@ -17,9 +17,13 @@ export interface NewRun {
   triggeredBy: string | null;
   parentRunId?: string | null;
   depth?: number;
-  input: { record: Record<string, unknown> | null; previous: Record<string, unknown> | null; changes?: unknown; scheduledAt?: string };
+  input: { record: Record<string, unknown> | null; previous: Record<string, unknown> | null; changes?: unknown; scheduledAt?: string; dueAt?: string; slot?: number };
   /** A run recorded as skipped (the loop guard), with the reason; no job is queued. */
   skipped?: { code: string; message: string };
+  /** The timer (and its due time) the run comes from: one run per timer and due time. */
+  timer?: { id: string; dueAt: Date };
+  /** An escalation step run: the index of the rule's step whose actions it runs. */
+  escalationStep?: number;
 }
 
 /**
@@ -29,11 +33,12 @@ export interface NewRun {
 export async function insertRun(db: Db, queue: RunQueue, run: NewRun): Promise<string | undefined> {
   const id = generateUuidV7();
   const { rows } = await sql<{ id: string }>`insert into daicho.workflow_run
-      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, audit_event_id, triggered_by, run_as, parent_run_id, depth, status, input, error, finished_at)
+      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, audit_event_id, triggered_by, run_as, parent_run_id, depth, status, input, error, finished_at,
+       timer_id, timer_due_at, escalation_step)
     values (${id}, ${run.workspaceId}, ${run.workflow.name}, ${run.workflow.id}, ${run.workflow.version}, ${run.trigger}, ${run.objectName}, ${run.recordId}, ${run.auditEventId ?? null},
       ${run.triggeredBy}, (select created_by from daicho.definition_version where definition_id = ${run.workflow.id} and version = ${run.workflow.version}),
       ${run.parentRunId ?? null}, ${run.depth ?? 0}, ${run.skipped ? 'skipped' : 'queued'}, ${JSON.stringify(run.input)}, ${run.skipped ? JSON.stringify(run.skipped) : null},
-      ${run.skipped ? sql`now()` : null})
+      ${run.skipped ? sql`now()` : null}, ${run.timer?.id ?? null}, ${run.timer?.dueAt ?? null}, ${run.escalationStep ?? null})
     on conflict do nothing returning id`.execute(db);
   if (rows.length === 0) return undefined;
   if (!run.skipped) await queue.enqueue(db, { workspaceId: run.workspaceId, runId: id });

@@ -8,3 +8,4 @@ export { addBusinessTime, businessDueTime, businessTimeBetween, isOpen, nextOpen
 export type { Pause, TimeSpan } from './business-time.ts';
 export { japaneseHolidayOn } from './japanese-holidays.ts';
 export { computeBusinessTime, formatDuration, parseBusinessDuration } from './business-time-request.ts';
+export { instantOfWallTime, zoneOffsetAt } from './zone-offset.ts';

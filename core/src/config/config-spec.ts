@@ -82,6 +82,8 @@ export interface Config {
   workflowDispatchIntervalMs: number;
   /** Seconds without a heartbeat after which the job of a worker that died goes to another worker. */
   workflowHeartbeatSeconds: number;
+  /** How often each node claims due automation timers, in ms. */
+  automationTimerIntervalMs: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -503,5 +505,12 @@ export const configVariables: readonly ConfigVariable[] = [
     description: 'Seconds after which a workflow run whose worker died (killed, crashed, lost its machine) is resumed by another worker: workers mark the runs they hold every half of this, and every node checks for unmarked ones as often.',
     defaultText: '30',
     parse: integer(10, 600, 30),
+  },
+  {
+    env: 'DAICHO_AUTOMATION_TIMER_INTERVAL',
+    key: 'automationTimerIntervalMs',
+    description: 'How often each node claims due automation timers (date-relative workflow triggers, escalation steps), in milliseconds.',
+    defaultText: '250',
+    parse: integer(50, 10000, 250),
   },
 ];

@@ -6,6 +6,7 @@ import { AuditTrail } from './m0004-audit-trail.ts';
 import { Access } from './m0005-access.ts';
 import { Authentication } from './m0006-authentication.ts';
 import { Automation } from './m0007-automation.ts';
+import { AutomationTimers } from './m0009-automation-timers.ts';
 
 /**
  * The platform migrations, in order. Listed here rather than discovered by a file glob so that
@@ -20,4 +21,5 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0005-access', class: Access },
   { name: '0006-authentication', class: Authentication },
   { name: '0007-automation', class: Automation },
+  { name: '0009-automation-timers', class: AutomationTimers },
 ];

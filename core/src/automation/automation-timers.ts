@@ -1,0 +1,425 @@
+// Durable automation timers (decision 0013): the due times of date-relative workflow triggers and
+// of escalation steps, one row per definition, record and offset or step. Planned from the change
+// feed in the transaction that advances its cursor, and over existing records in batches when a
+// definition is saved or enabled; claimed when due by a poller on every node, which starts
+// ordinary workflow runs (one per timer and due time).
+
+import type { DateRelativeTrigger, EscalationRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql, type Kysely } from 'kysely';
+import type { FieldChanges } from '../audit/index.ts';
+import { compiledCalendarOf, type CompiledCalendar } from '../calendars/index.ts';
+import { generateUuidV7 } from '../db/index.ts';
+import type { Logger } from '../log/index.ts';
+import type { MetadataCache, StoredDefinition, WorkspaceMetadata } from '../metadata/index.ts';
+import { createQueryContext, evaluateFilter, validateFilter, type ValidFilter } from '../query/index.ts';
+import { fullAccess, listRecords, updateRecord, type RecordsActor } from '../records/index.ts';
+import type { RunJob, RunQueue } from './run-queue.ts';
+import { conditionsHold } from './trigger-matching.ts';
+import { clockStartOf, dateRelativeDueTimes, escalationDueTimes, nextClock, type EscalationClock, type PlannedSlot } from './timer-planning.ts';
+import { insertRun } from './workflow-runs.repository.ts';
+
+type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The request id of the platform's writes of an escalation rule's due field. */
+export const ESCALATION_REQUEST_PREFIX = 'escalation-rule:';
+/** Timers a poller claims at once, and records a backfill plans at once. */
+const CLAIM_BATCH = 500;
+const BACKFILL_BATCH = 500;
+
+export type TimerKind = 'dateRelative' | 'escalationStep';
+
+/** An enabled definition that plans timers on the records of one object. */
+export type TimerDefinition =
+  | { kind: 'dateRelative'; object: string; stored: StoredDefinition<WorkflowDefinition>; trigger: DateRelativeTrigger; calendar: CompiledCalendar | undefined }
+  | { kind: 'escalationStep'; object: string; stored: StoredDefinition<EscalationRuleDefinition>; calendar: CompiledCalendar };
+
+const definitionsBySnapshot = new WeakMap<WorkspaceMetadata, TimerDefinition[]>();
+
+/** The enabled definitions of a workspace that plan timers (a rule whose calendar is gone plans none). */
+export function timerDefinitions(metadata: WorkspaceMetadata): TimerDefinition[] {
+  let found = definitionsBySnapshot.get(metadata);
+  if (found) return found;
+  found = [];
+  for (const stored of metadata.workflows.values()) {
+    const trigger = stored.body.trigger;
+    if (stored.body.enabled === false || trigger.type !== 'dateRelative') continue;
+    const calendar = trigger.calendar ? metadata.businessCalendars.get(trigger.calendar) : undefined;
+    if (trigger.calendar && !calendar) continue;
+    found.push({ kind: 'dateRelative', object: trigger.object, stored, trigger, calendar: calendar && compiledCalendarOf(calendar.body) });
+  }
+  for (const stored of metadata.escalationRules.values()) {
+    const calendar = metadata.businessCalendars.get(stored.body.calendar);
+    if (stored.body.enabled === false || !calendar) continue;
+    found.push({ kind: 'escalationStep', object: stored.body.object, stored, calendar: compiledCalendarOf(calendar.body) });
+  }
+  definitionsBySnapshot.set(metadata, found);
+  return found;
+}
+
+const validated = new WeakMap<object, ValidFilter>();
+
+/** Whether a record is in an escalation rule's entry condition. */
+export function ruleConditionHolds(rule: EscalationRuleDefinition, metadata: WorkspaceMetadata, record: Record<string, unknown>, now?: Date): boolean {
+  if (!rule.condition) return true;
+  try {
+    let valid = validated.get(rule.condition);
+    if (!valid) {
+      valid = validateFilter(rule.condition, rule.object, metadata.catalog);
+      validated.set(rule.condition, valid);
+    }
+    return evaluateFilter(valid, record, createQueryContext(now ? { now } : {}));
+  } catch {
+    return false;
+  }
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Whether a record's pause field holds one of the rule's pause values. */
+export function isPaused(rule: EscalationRuleDefinition, record: Record<string, unknown>): boolean {
+  return rule.pause !== undefined && rule.pause.values.some((value) => sameValue(value, record[rule.pause!.field]));
+}
+
+/** What happened to a record, for planning: its state now (null: gone) and when. */
+export interface RecordChange {
+  recordId: string;
+  record: Record<string, unknown> | null;
+  at: Date;
+  changes?: FieldChanges | null;
+  requestId?: string | null;
+  /** Planning over existing records: steps already past do not fire. */
+  backfill?: boolean;
+}
+
+interface TimerRow {
+  definition: TimerDefinition;
+  recordId: string;
+  slot: number;
+  dueAt: Date | null;
+  state: 'pending' | 'paused' | 'cancelled';
+}
+
+/** Plans gathered for a batch of records, written with a few statements. */
+class PlanBatch {
+  rows: TimerRow[] = [];
+  keep: Array<{ definitionId: string; recordId: string; slot: number }> = [];
+  touched: Array<{ definitionId: string; recordId: string }> = [];
+  clocks: Array<{ definition: TimerDefinition; recordId: string; clock: EscalationClock | null }> = [];
+  dueWrites: Array<{ definition: TimerDefinition; recordId: string; value: string | null }> = [];
+}
+
+export interface PlanContext {
+  /** The transaction's entity manager (due-field writes go through the records domain). */
+  trx: EntityManager;
+  metadata: WorkspaceMetadata;
+  metadataCache: MetadataCache;
+  logger: Logger;
+  now: Date;
+}
+
+const dbOf = (trx: EntityManager) => trx.getKysely() as Db;
+
+async function loadClocks(db: Db, pairs: Array<{ definitionId: string; recordId: string }>): Promise<Map<string, EscalationClock>> {
+  if (pairs.length === 0) return new Map();
+  const { rows } = await sql<{ definition_id: string; record_id: string; started_at: Date; elapsed_ms: string; running_since: Date | null }>`select definition_id, record_id, started_at, elapsed_ms, running_since
+    from daicho.escalation_clock where (definition_id, record_id) in (select * from unnest(${pairs.map((pair) => pair.definitionId)}::uuid[], ${pairs.map((pair) => pair.recordId)}::uuid[]))`.execute(db);
+  return new Map(rows.map((row) => [`${row.definition_id}:${row.record_id}`, {
+    startedAt: new Date(row.started_at), elapsedMs: Number(row.elapsed_ms), runningSince: row.running_since === null ? null : new Date(row.running_since),
+  }]));
+}
+
+/** When a field last changed to its current value, from the audit trail (planning over existing records). */
+async function lastChangeOf(db: Db, workspaceId: string, objectName: string, recordId: string, field: string): Promise<Date | undefined> {
+  const { rows } = await sql<{ occurred_at: Date }>`select occurred_at from daicho.audit_event
+    where workspace_id = ${workspaceId} and object_name = ${objectName} and record_id = ${recordId} and changes ? ${field}
+    order by chain_position desc limit 1`.execute(db);
+  return rows[0] ? new Date(rows[0].occurred_at) : undefined;
+}
+
+function stateOf(kind: TimerKind, dueAt: Date | null, now: Date, backfill: boolean): TimerRow['state'] {
+  if (dueAt === null) return 'paused';
+  if (dueAt.getTime() > now.getTime()) return 'pending';
+  // A late escalation step fires at once; a date offset already past does not fire, nor does a
+  // step already past when a rule is saved over existing records.
+  return kind === 'escalationStep' && !backfill ? 'pending' : 'cancelled';
+}
+
+function addSlots(batch: PlanBatch, definition: TimerDefinition, change: RecordChange, slots: PlannedSlot[], now: Date): void {
+  for (const planned of slots) {
+    if (planned.keep) {
+      batch.keep.push({ definitionId: definition.stored.id, recordId: change.recordId, slot: planned.slot });
+      continue;
+    }
+    if (definition.kind === 'dateRelative' && planned.dueAt === null) continue;
+    batch.rows.push({ definition, recordId: change.recordId, slot: planned.slot, dueAt: planned.dueAt, state: stateOf(definition.kind, planned.dueAt, now, change.backfill ?? false) });
+  }
+}
+
+/** Plans (or cancels) one definition's timers for a batch of record changes, in the caller's transaction. */
+export async function planTimers(context: PlanContext, definition: TimerDefinition, changes: RecordChange[]): Promise<void> {
+  const db = dbOf(context.trx);
+  const batch = new PlanBatch();
+  const { metadata, now } = context;
+  if (definition.kind === 'dateRelative') {
+    const workflow = definition.stored.body;
+    for (const change of changes) {
+      batch.touched.push({ definitionId: definition.stored.id, recordId: change.recordId });
+      if (!change.record || !conditionsHold(workflow, metadata, { record: change.record, previous: null, triggeredBy: null, now })) continue;
+      addSlots(batch, definition, change, dateRelativeDueTimes(definition.trigger, change.record[definition.trigger.field], now, definition.calendar), now);
+    }
+  } else {
+    const rule = definition.stored.body;
+    const clocks = await loadClocks(db, changes.map((change) => ({ definitionId: definition.stored.id, recordId: change.recordId })));
+    for (const change of changes) {
+      batch.touched.push({ definitionId: definition.stored.id, recordId: change.recordId });
+      // The platform's own write of the due field changes nothing the clock depends on.
+      if (change.requestId === `${ESCALATION_REQUEST_PREFIX}${rule.name}` && Object.keys(change.changes ?? {}).every((field) => field === rule.dueField)) {
+        continue;
+      }
+      const record = change.record;
+      const previous = clocks.get(`${definition.stored.id}:${change.recordId}`);
+      if (!record || !ruleConditionHolds(rule, metadata, record, now)) {
+        if (previous) batch.clocks.push({ definition, recordId: change.recordId, clock: null });
+        if (record && rule.dueField && record[rule.dueField] != null) batch.dueWrites.push({ definition, recordId: change.recordId, value: null });
+        continue;
+      }
+      let startedAt: Date | undefined;
+      if ('field' in rule.from) startedAt = clockStartOf(record[rule.from.field], definition.calendar.timeZone);
+      else if (change.changes?.[rule.from.statusEntered]) startedAt = change.at;
+      else startedAt = previous?.startedAt
+        ?? await lastChangeOf(db, metadata.workspaceId, rule.object, change.recordId, rule.from.statusEntered)
+        ?? clockStartOf(record.createdAt, definition.calendar.timeZone);
+      if (!startedAt) continue;
+      const clock = nextClock(definition.calendar, previous, { startedAt, paused: isPaused(rule, record), at: change.at });
+      if (clock !== previous) batch.clocks.push({ definition, recordId: change.recordId, clock });
+      const slots = escalationDueTimes(definition.calendar, rule, clock);
+      addSlots(batch, definition, change, slots, now);
+      const last = slots.at(-1)!;
+      if (rule.dueField && !last.keep) {
+        const value = last.dueAt?.toISOString() ?? null;
+        const current = record[rule.dueField];
+        if ((current == null ? null : new Date(current as string).getTime()) !== (value === null ? null : Date.parse(value))) batch.dueWrites.push({ definition, recordId: change.recordId, value });
+      }
+    }
+  }
+  await writePlans(context, batch);
+}
+
+async function writePlans(context: PlanContext, batch: PlanBatch): Promise<void> {
+  const db = dbOf(context.trx);
+  const rows = batch.rows;
+  if (rows.length > 0) {
+    await sql`insert into daicho.automation_timer as t (id, workspace_id, kind, definition_id, definition_name, definition_version, object_name, record_id, slot, due_at, state)
+      select * from unnest(${rows.map(() => generateUuidV7())}::uuid[], ${rows.map(() => context.metadata.workspaceId)}::uuid[], ${rows.map((row) => row.definition.kind)}::varchar[],
+        ${rows.map((row) => row.definition.stored.id)}::uuid[], ${rows.map((row) => row.definition.stored.name)}::varchar[], ${rows.map((row) => row.definition.stored.version)}::int[],
+        ${rows.map((row) => row.definition.object)}::varchar[], ${rows.map((row) => row.recordId)}::uuid[], ${rows.map((row) => row.slot)}::int[],
+        ${rows.map((row) => row.dueAt?.toISOString() ?? null)}::timestamptz[], ${rows.map((row) => row.state)}::varchar[])
+      on conflict (definition_id, record_id, slot) do update set
+        due_at = excluded.due_at, definition_version = excluded.definition_version, updated_at = now(),
+        state = case when t.due_at is not distinct from excluded.due_at and t.state in ('pending', 'fired') then t.state else excluded.state end
+      where t.due_at is distinct from excluded.due_at or t.definition_version <> excluded.definition_version
+        or (t.state <> excluded.state and not (t.due_at is not distinct from excluded.due_at and t.state in ('pending', 'fired')))`.execute(db);
+  }
+  if (batch.touched.length > 0) {
+    const planned = [...rows.map((row) => ({ definitionId: row.definition.stored.id, recordId: row.recordId, slot: row.slot })), ...batch.keep];
+    await sql`update daicho.automation_timer set state = 'cancelled', updated_at = now()
+      where state in ('pending', 'paused')
+        and (definition_id, record_id) in (select * from unnest(${batch.touched.map((pair) => pair.definitionId)}::uuid[], ${batch.touched.map((pair) => pair.recordId)}::uuid[]))
+        and (definition_id, record_id, slot) not in (select * from unnest(${planned.map((row) => row.definitionId)}::uuid[], ${planned.map((row) => row.recordId)}::uuid[], ${planned.map((row) => row.slot)}::int[]))`.execute(db);
+  }
+  for (const { definition, recordId, clock } of batch.clocks) {
+    if (!clock) {
+      await sql`delete from daicho.escalation_clock where definition_id = ${definition.stored.id} and record_id = ${recordId}`.execute(db);
+      continue;
+    }
+    await sql`insert into daicho.escalation_clock (definition_id, record_id, workspace_id, started_at, elapsed_ms, running_since)
+      values (${definition.stored.id}, ${recordId}, ${context.metadata.workspaceId}, ${clock.startedAt}, ${clock.elapsedMs}, ${clock.runningSince})
+      on conflict (definition_id, record_id) do update set started_at = excluded.started_at, elapsed_ms = excluded.elapsed_ms, running_since = excluded.running_since, updated_at = now()`.execute(db);
+  }
+  for (const write of batch.dueWrites) await writeDueField(context, write.definition, write.recordId, write.value);
+}
+
+/**
+ * Sets an escalation rule's due field on a record as a system change: audited as the user who
+ * saved the rule's version, with the request id `escalation-rule:<name>`, by which the change feed
+ * knows not to plan the rule again for it.
+ */
+async function writeDueField(context: PlanContext, definition: TimerDefinition, recordId: string, value: string | null): Promise<void> {
+  const rule = definition.stored.body as EscalationRuleDefinition;
+  const db = dbOf(context.trx);
+  const { rows: [author] } = await sql<{ created_by: string | null }>`select created_by from daicho.definition_version where definition_id = ${definition.stored.id} and version = ${definition.stored.version}`.execute(db);
+  if (!author?.created_by) return;
+  const actor: RecordsActor = { workspaceId: context.metadata.workspaceId, userId: author.created_by, timeZone: 'UTC', access: fullAccess, requestId: `${ESCALATION_REQUEST_PREFIX}${rule.name}` };
+  try {
+    await updateRecord({ em: () => context.trx, metadata: context.metadataCache, logger: context.logger }, actor, rule.object, recordId, { [rule.dueField!]: value }, { ifMatch: '*' });
+  } catch (error) {
+    context.logger.warn({ err: error, rule: rule.name, recordId }, 'the due field of an escalation rule could not be set');
+  }
+}
+
+/** Cancels every pending timer of a definition (disabled, deleted, or no longer date-relative), in the caller's transaction. */
+export async function cancelDefinitionTimers(db: Db, definitionId: string): Promise<void> {
+  await sql`update daicho.automation_timer set state = 'cancelled', updated_at = now() where definition_id = ${definitionId} and state in ('pending', 'paused')`.execute(db);
+  await sql`delete from daicho.escalation_clock where definition_id = ${definitionId}`.execute(db);
+  await sql`delete from daicho.automation_backfill where definition_id = ${definitionId}`.execute(db);
+}
+
+/**
+ * After a definition is saved (in its transaction): an enabled one that plans timers gets a
+ * backfill over the existing records of its object; anything else has its timers cancelled.
+ */
+export async function scheduleTimerBackfill(db: Db, workspaceId: string, kind: TimerKind, stored: StoredDefinition<{ enabled?: boolean }>, plansTimers: boolean): Promise<void> {
+  if (!plansTimers || stored.body.enabled === false || stored.deletedAt) {
+    await cancelDefinitionTimers(db, stored.id);
+    return;
+  }
+  await sql`insert into daicho.automation_backfill (definition_id, workspace_id, kind, definition_version, after_id) values (${stored.id}, ${workspaceId}, ${kind}, ${stored.version}, null)
+    on conflict (definition_id) do update set definition_version = excluded.definition_version, after_id = null, created_at = now()`.execute(db);
+}
+
+export interface TimerDeps {
+  em: () => EntityManager;
+  metadata: MetadataCache;
+  logger: Logger;
+  queue: RunQueue;
+}
+
+/** Reads records of an object by id, as the records API returns them (formulas included). */
+async function readRecords(deps: TimerDeps, trx: EntityManager, workspaceId: string, objectName: string, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const actor: RecordsActor = { workspaceId, userId: '', timeZone: 'UTC', access: fullAccess };
+  const found = new Map<string, Record<string, unknown>>();
+  for (let at = 0; at < ids.length; at += CLAIM_BATCH) {
+    const page = await listRecords({ em: () => trx, metadata: deps.metadata, logger: deps.logger }, actor, objectName, { filter: { field: 'id', op: 'in', value: ids.slice(at, at + CLAIM_BATCH) }, limit: CLAIM_BATCH });
+    for (const record of page.records) found.set(record.id as string, record as Record<string, unknown>);
+  }
+  return found;
+}
+
+interface DueTimer {
+  id: string;
+  workspace_id: string;
+  kind: TimerKind;
+  definition_id: string;
+  object_name: string;
+  record_id: string;
+  slot: number;
+  due_at: Date;
+}
+
+/**
+ * The timer machinery of a node: `fireDue` claims due timers (`for update skip locked`, in
+ * batches) and starts their runs, `backfill` plans a saved definition over existing records.
+ */
+export function createTimerService(deps: TimerDeps) {
+  async function fireBatch(now: Date): Promise<number> {
+    return deps.em().transactional(async (trx) => {
+      const db = dbOf(trx);
+      const { rows: timers } = await sql<DueTimer>`select id, workspace_id, kind, definition_id, object_name, record_id, slot, due_at from daicho.automation_timer
+        where state = 'pending' and due_at <= ${now} order by due_at limit ${CLAIM_BATCH} for update skip locked`.execute(db);
+      if (timers.length === 0) return 0;
+      const jobs: RunJob[] = [];
+      const collecting: RunQueue = { enqueue: async (_db, job) => void jobs.push(job), enqueueMany: async () => undefined, work: async () => undefined, stop: async () => undefined };
+      const outcomes: Array<{ id: string; state: string; runId: string | null; dueAt: Date | null }> = [];
+      const groups = new Map<string, DueTimer[]>();
+      for (const timer of timers) {
+        const key = `${timer.workspace_id}:${timer.object_name}`;
+        groups.set(key, [...(groups.get(key) ?? []), timer]);
+      }
+      for (const group of groups.values()) {
+        const { workspace_id: workspaceId, object_name: objectName } = group[0]!;
+        const metadata = await deps.metadata.get(workspaceId);
+        const definitions = new Map(timerDefinitions(metadata).map((definition) => [definition.stored.id, definition]));
+        const records = metadata.objects.has(objectName) ? await readRecords(deps, trx, workspaceId, objectName, [...new Set(group.map((timer) => timer.record_id))]) : new Map();
+        for (const timer of group) {
+          const definition = definitions.get(timer.definition_id);
+          const record = records.get(timer.record_id);
+          const dueAt = new Date(timer.due_at);
+          let holds = false;
+          if (definition && record) {
+            holds = definition.kind === 'dateRelative'
+              ? conditionsHold(definition.stored.body, metadata, { record, previous: null, triggeredBy: null, now })
+              : ruleConditionHolds(definition.stored.body, metadata, record, now) && !isPaused(definition.stored.body, record);
+          }
+          if (!definition || !record || !holds) {
+            outcomes.push({ id: timer.id, state: 'cancelled', runId: null, dueAt });
+            continue;
+          }
+          const runId = await insertRun(db, collecting, {
+            workspaceId, workflow: definition.stored as unknown as StoredDefinition<WorkflowDefinition>, trigger: definition.kind === 'dateRelative' ? 'dateRelative' : 'escalation',
+            objectName, recordId: timer.record_id, triggeredBy: null, timer: { id: timer.id, dueAt },
+            ...(definition.kind === 'escalationStep' ? { escalationStep: timer.slot } : {}),
+            input: { record, previous: null, dueAt: dueAt.toISOString(), slot: timer.slot },
+          });
+          // A yearly trigger's offset is due again around the next anniversary.
+          const next = definition.kind === 'dateRelative' && definition.trigger.recurrence === 'yearly'
+            ? dateRelativeDueTimes(definition.trigger, record[definition.trigger.field], dueAt, definition.calendar)[timer.slot]?.dueAt ?? null
+            : null;
+          outcomes.push(next ? { id: timer.id, state: 'pending', runId: runId ?? null, dueAt: next } : { id: timer.id, state: 'fired', runId: runId ?? null, dueAt });
+        }
+      }
+      await sql`update daicho.automation_timer t set state = o.state, run_id = coalesce(o.run_id, t.run_id), due_at = o.due_at, updated_at = now(),
+          fired_at = case when o.run_id is not null then now() else t.fired_at end
+        from unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => o.state)}::varchar[], ${outcomes.map((o) => o.runId)}::uuid[], ${outcomes.map((o) => o.dueAt?.toISOString() ?? null)}::timestamptz[]) as o(id, state, run_id, due_at)
+        where t.id = o.id`.execute(db);
+      await deps.queue.enqueueMany(db, jobs);
+      return timers.length;
+    });
+  }
+
+  /** One batch of the oldest pending backfill; returns whether there may be more. */
+  async function backfillBatch(now: Date): Promise<boolean> {
+    return deps.em().transactional(async (trx) => {
+      const db = dbOf(trx);
+      const { rows: [job] } = await sql<{ definition_id: string; workspace_id: string; definition_version: number; after_id: string | null }>`select definition_id, workspace_id, definition_version, after_id
+        from daicho.automation_backfill order by created_at limit 1 for update skip locked`.execute(db);
+      if (!job) return false;
+      const metadata = await deps.metadata.get(job.workspace_id);
+      const definition = timerDefinitions(metadata).find((candidate) => candidate.stored.id === job.definition_id);
+      if (!definition || definition.stored.version < job.definition_version) {
+        // Not enabled any more, or this node's metadata is behind: a later round sees it.
+        if (!definition && [...metadata.workflows.values(), ...metadata.escalationRules.values()].every((stored) => stored.id !== job.definition_id || stored.version >= job.definition_version)) {
+          await sql`delete from daicho.automation_backfill where definition_id = ${job.definition_id}`.execute(db);
+        }
+        return false;
+      }
+      const object = metadata.objects.get(definition.object)?.body;
+      if (!object?.table) {
+        await sql`delete from daicho.automation_backfill where definition_id = ${job.definition_id}`.execute(db);
+        return false;
+      }
+      const { rows: ids } = await sql<{ id: string }>`select id from ${sql.table(`${metadata.schema}.${object.table}`)}
+        where deleted_at is null ${job.after_id ? sql`and id > ${job.after_id}` : sql``} order by id limit ${BACKFILL_BATCH}`.execute(db);
+      const records = await readRecords(deps, trx, job.workspace_id, definition.object, ids.map((row) => row.id));
+      const context: PlanContext = { trx, metadata, metadataCache: deps.metadata, logger: deps.logger, now };
+      await planTimers(context, definition, ids.map((row) => ({ recordId: row.id, record: records.get(row.id) ?? null, at: now, backfill: true })));
+      if (ids.length < BACKFILL_BATCH) await sql`delete from daicho.automation_backfill where definition_id = ${job.definition_id}`.execute(db);
+      else await sql`update daicho.automation_backfill set after_id = ${ids.at(-1)!.id} where definition_id = ${job.definition_id}`.execute(db);
+      return ids.length === BACKFILL_BATCH;
+    });
+  }
+
+  return {
+    /** Starts the runs of every timer due by `now`; returns how many timers it claimed. */
+    async fireDue(now = new Date()): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const claimed = await fireBatch(now);
+        total += claimed;
+        if (claimed < CLAIM_BATCH) return total;
+      }
+    },
+    /** Plans saved definitions over existing records, a batch at a time, for at most `budgetMs`. */
+    async backfill(now = new Date(), budgetMs = 2000): Promise<void> {
+      const until = Date.now() + budgetMs;
+      while (Date.now() < until && (await backfillBatch(now)));
+    },
+  };
+}
+
+/** Plans the timers that a change-feed event concerns, in the dispatcher's transaction. */
+export async function planTimersForChange(context: PlanContext, objectName: string, change: RecordChange): Promise<void> {
+  for (const definition of timerDefinitions(context.metadata)) {
+    if (definition.object === objectName) await planTimers(context, definition, [change]);
+  }
+}
