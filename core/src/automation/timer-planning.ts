@@ -3,7 +3,7 @@
 // stops while the record is paused. The planner (automation-timers.ts) stores what these return.
 
 import { businessCalendarDefaults, type DateRelativeTrigger, type EscalationRuleDefinition, type EscalationStep } from '@daicho/sdk';
-import { addBusinessTime, businessTimeBetween, instantOfWallTime, openSpansBetween, zoneOffsetAt, type CompiledCalendar } from '../calendars/index.ts';
+import { addBusinessTime, businessTimeBetween, instantOfWallTime, openInstantsOfDay, zoneOffsetAt, type CompiledCalendar } from '../calendars/index.ts';
 import { daysInMonth, fromEpochDay, parseIsoDate, parseIsoDateTime, toEpochDay } from '../query/index.ts';
 
 const minute = 60_000;
@@ -40,20 +40,21 @@ export function triggerTimeZone(trigger: DateRelativeTrigger, calendar: Compiled
   return trigger.timeZone ?? calendar?.timeZone ?? businessCalendarDefaults.timeZone;
 }
 
-/** Whether the calendar is open at some time of a local day. */
-function isOpenDay(calendar: CompiledCalendar, epochDay: number, timeZone: string): boolean {
-  const start = instantOfWallTime(epochDay * day, timeZone);
-  const end = instantOfWallTime((epochDay + 1) * day, timeZone);
-  return openSpansBetween(calendar, new Date(start), new Date(end)).length > 0;
-}
-
-/** The local day `amount` open days after (or before) `epochDay`; 0 is the day itself, open or not. */
-export function addOpenDays(calendar: CompiledCalendar, epochDay: number, amount: number, timeZone: string): number {
+/**
+ * The day `amount` open days after (or before) `epochDay`; 0 is the day itself, open or not.
+ * Days are the calendar's own (its time zone): a day counts when it has open hours.
+ */
+export function addOpenDays(calendar: CompiledCalendar, epochDay: number, amount: number): number {
   let at = epochDay;
   const direction = Math.sign(amount);
-  for (let left = Math.abs(amount); left > 0;) {
+  for (let left = Math.abs(amount), closed = 0; left > 0;) {
     at += direction;
-    if (isOpenDay(calendar, at, timeZone)) left--;
+    if (openInstantsOfDay(calendar, at).length > 0) {
+      left--;
+      closed = 0;
+    } else if (++closed > 3660) {
+      throw new Error(`business calendar "${calendar.name}" has no open day for ten years`);
+    }
   }
   return at;
 }
@@ -79,7 +80,7 @@ function offsetDue(base: { day: number } | { instant: number }, offset: DateRela
       return instantOfWallTime(wall + offset.amount * day, timeZone);
     case 'businessDays': {
       const localDay = Math.floor(wall / day);
-      const target = addOpenDays(calendar!, localDay, offset.amount, timeZone);
+      const target = addOpenDays(calendar!, localDay, offset.amount);
       return instantOfWallTime(wall + (target - localDay) * day, timeZone);
     }
   }
@@ -101,8 +102,13 @@ export function dateRelativeDueTimes(trigger: DateRelativeTrigger, value: unknow
     const localDay = 'day' in base ? base.day : Math.floor((base.instant + zoneOffsetAt(base.instant, timeZone)) / day);
     const timeOfBase = 'day' in base ? timeOfDay : Math.round(((base.instant + zoneOffsetAt(base.instant, timeZone)) - localDay * day) / minute);
     const thisYear = fromEpochDay(Math.floor((now.getTime() + zoneOffsetAt(now.getTime(), timeZone)) / day)).year;
-    // An offset reaches at most ten years either side (3660 days), so the right year is near.
-    for (let year = thisYear - 11; year <= thisYear + 11; year++) {
+    // The earliest year whose anniversary, shifted by a positive offset, can still be ahead.
+    // Years an offset reaches (a business day is at most a few calendar days, closures included).
+    const size = Math.abs(offset.amount);
+    const reachYears = Math.ceil((offset.unit === 'days' ? size : offset.unit === 'businessDays' ? size * 3 + 30 : size / (offset.unit === 'hours' ? 24 : 1440)) / 365);
+    const from = thisYear - (offset.amount > 0 ? reachYears : 0) - 1;
+    const through = thisYear + (offset.amount < 0 ? reachYears : 0) + 2;
+    for (let year = from; year <= through; year++) {
       const due = offsetDue({ day: anniversaryIn(localDay, year) }, offset, timeZone, timeOfBase, calendar);
       if (due > now.getTime()) return { slot, dueAt: new Date(due) };
     }
