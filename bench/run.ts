@@ -3,12 +3,14 @@ import { benchAutomation } from './automation.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
+import { benchEscalations } from './escalations.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
   'data-engine': benchDataEngine,
   'business-time': benchBusinessTime,
   automation: benchAutomation,
+  escalations: benchEscalations,
 };
 
 const names = process.argv.slice(2);

@@ -14,10 +14,10 @@ import type { Logger } from '../log/index.ts';
 import type { MetadataCache, StoredDefinition, WorkspaceMetadata } from '../metadata/index.ts';
 import { createQueryContext, evaluateFilter, validateFilter, type ValidFilter } from '../query/index.ts';
 import { fullAccess, listRecords, updateRecord, type RecordsActor } from '../records/index.ts';
-import type { RunJob, RunQueue } from './run-queue.ts';
+import type { RunQueue } from './run-queue.ts';
 import { conditionsHold } from './trigger-matching.ts';
 import { clockStartOf, dateRelativeDueTimes, escalationDueTimes, nextClock, type EscalationClock, type PlannedSlot } from './timer-planning.ts';
-import { insertRun } from './workflow-runs.repository.ts';
+import { insertTimerRuns, type NewTimerRun } from './workflow-runs.repository.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -228,13 +228,15 @@ async function writePlans(context: PlanContext, batch: PlanBatch): Promise<void>
         and (definition_id, record_id) in (select * from unnest(${batch.touched.map((pair) => pair.definitionId)}::uuid[], ${batch.touched.map((pair) => pair.recordId)}::uuid[]))
         and (definition_id, record_id, slot) not in (select * from unnest(${planned.map((row) => row.definitionId)}::uuid[], ${planned.map((row) => row.recordId)}::uuid[], ${planned.map((row) => row.slot)}::int[]))`.execute(db);
   }
-  for (const { definition, recordId, clock } of batch.clocks) {
-    if (!clock) {
-      await sql`delete from daicho.escalation_clock where definition_id = ${definition.stored.id} and record_id = ${recordId}`.execute(db);
-      continue;
-    }
+  const stopped = batch.clocks.filter((entry) => entry.clock === null);
+  if (stopped.length > 0) {
+    await sql`delete from daicho.escalation_clock where (definition_id, record_id) in (select * from unnest(${stopped.map((entry) => entry.definition.stored.id)}::uuid[], ${stopped.map((entry) => entry.recordId)}::uuid[]))`.execute(db);
+  }
+  const running = batch.clocks.filter((entry): entry is typeof entry & { clock: EscalationClock } => entry.clock !== null);
+  if (running.length > 0) {
     await sql`insert into daicho.escalation_clock (definition_id, record_id, workspace_id, started_at, elapsed_ms, running_since)
-      values (${definition.stored.id}, ${recordId}, ${context.metadata.workspaceId}, ${clock.startedAt}, ${clock.elapsedMs}, ${clock.runningSince})
+      select * from unnest(${running.map((entry) => entry.definition.stored.id)}::uuid[], ${running.map((entry) => entry.recordId)}::uuid[], ${running.map(() => context.metadata.workspaceId)}::uuid[],
+        ${running.map((entry) => entry.clock.startedAt.toISOString())}::timestamptz[], ${running.map((entry) => entry.clock.elapsedMs)}::bigint[], ${running.map((entry) => entry.clock.runningSince?.toISOString() ?? null)}::timestamptz[])
       on conflict (definition_id, record_id) do update set started_at = excluded.started_at, elapsed_ms = excluded.elapsed_ms, running_since = excluded.running_since, updated_at = now()`.execute(db);
   }
   for (const write of batch.dueWrites) await writeDueField(context, write.definition, write.recordId, write.value);
@@ -318,9 +320,8 @@ export function createTimerService(deps: TimerDeps) {
       const { rows: timers } = await sql<DueTimer>`select id, workspace_id, kind, definition_id, object_name, record_id, slot, due_at from daicho.automation_timer
         where state = 'pending' and due_at <= ${now} order by due_at limit ${CLAIM_BATCH} for update skip locked`.execute(db);
       if (timers.length === 0) return 0;
-      const jobs: RunJob[] = [];
-      const collecting: RunQueue = { enqueue: async (_db, job) => void jobs.push(job), enqueueMany: async () => undefined, work: async () => undefined, stop: async () => undefined };
-      const outcomes: Array<{ id: string; state: string; runId: string | null; dueAt: Date | null }> = [];
+      const outcomes: Array<{ id: string; state: string; dueAt: Date | null }> = [];
+      const runs: NewTimerRun[] = [];
       const groups = new Map<string, DueTimer[]>();
       for (const timer of timers) {
         const key = `${timer.workspace_id}:${timer.object_name}`;
@@ -342,27 +343,27 @@ export function createTimerService(deps: TimerDeps) {
               : ruleConditionHolds(definition.stored.body, metadata, record, now) && !isPaused(definition.stored.body, record);
           }
           if (!definition || !record || !holds) {
-            outcomes.push({ id: timer.id, state: 'cancelled', runId: null, dueAt });
+            outcomes.push({ id: timer.id, state: 'cancelled', dueAt });
             continue;
           }
-          const runId = await insertRun(db, collecting, {
-            workspaceId, workflow: definition.stored as unknown as StoredDefinition<WorkflowDefinition>, trigger: definition.kind === 'dateRelative' ? 'dateRelative' : 'escalation',
-            objectName, recordId: timer.record_id, triggeredBy: null, timer: { id: timer.id, dueAt },
-            ...(definition.kind === 'escalationStep' ? { escalationStep: timer.slot } : {}),
+          runs.push({
+            workspaceId, definition: definition.stored, trigger: definition.kind === 'dateRelative' ? 'dateRelative' : 'escalation', objectName, recordId: timer.record_id,
+            timer: { id: timer.id, dueAt }, escalationStep: definition.kind === 'escalationStep' ? timer.slot : null,
             input: { record, previous: null, dueAt: dueAt.toISOString(), slot: timer.slot },
           });
           // A yearly trigger's offset is due again around the next anniversary.
           const next = definition.kind === 'dateRelative' && definition.trigger.recurrence === 'yearly'
             ? dateRelativeDueTimes(definition.trigger, record[definition.trigger.field], dueAt, definition.calendar)[timer.slot]?.dueAt ?? null
             : null;
-          outcomes.push(next ? { id: timer.id, state: 'pending', runId: runId ?? null, dueAt: next } : { id: timer.id, state: 'fired', runId: runId ?? null, dueAt });
+          outcomes.push(next ? { id: timer.id, state: 'pending', dueAt: next } : { id: timer.id, state: 'fired', dueAt });
         }
       }
+      const runIds = await insertTimerRuns(db, deps.queue, runs);
+      // fired_at: the clock at the end of the batch, not the transaction's start, so lag figures are honest.
       await sql`update daicho.automation_timer t set state = o.state, run_id = coalesce(o.run_id, t.run_id), due_at = o.due_at, updated_at = now(),
-          fired_at = case when o.run_id is not null then now() else t.fired_at end
-        from unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => o.state)}::varchar[], ${outcomes.map((o) => o.runId)}::uuid[], ${outcomes.map((o) => o.dueAt?.toISOString() ?? null)}::timestamptz[]) as o(id, state, run_id, due_at)
+          fired_at = case when o.run_id is not null then clock_timestamp() else t.fired_at end
+        from unnest(${outcomes.map((o) => o.id)}::uuid[], ${outcomes.map((o) => o.state)}::varchar[], ${outcomes.map((o) => runIds.get(o.id) ?? null)}::uuid[], ${outcomes.map((o) => o.dueAt?.toISOString() ?? null)}::timestamptz[]) as o(id, state, run_id, due_at)
         where t.id = o.id`.execute(db);
-      await deps.queue.enqueueMany(db, jobs);
       return timers.length;
     });
   }

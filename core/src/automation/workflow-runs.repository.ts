@@ -45,6 +45,39 @@ export async function insertRun(db: Db, queue: RunQueue, run: NewRun): Promise<s
   return id;
 }
 
+/** A run a due timer starts: depth 0, no triggering user, one per timer and due time. */
+export interface NewTimerRun {
+  workspaceId: string;
+  definition: StoredDefinition<{ name: string }>;
+  trigger: 'dateRelative' | 'escalation';
+  objectName: string;
+  recordId: string;
+  timer: { id: string; dueAt: Date };
+  escalationStep: number | null;
+  input: { record: Record<string, unknown>; previous: null; dueAt: string; slot: number };
+}
+
+/**
+ * Records many timer runs with one statement and queues their jobs with another, in the caller's
+ * transaction; runs as the user who saved each definition version. Returns the run id of each
+ * timer that did not already have its run for that due time.
+ */
+export async function insertTimerRuns(db: Db, queue: RunQueue, runs: NewTimerRun[]): Promise<Map<string, string>> {
+  if (runs.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; workspace_id: string; timer_id: string }>`insert into daicho.workflow_run
+      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, triggered_by, run_as, depth, status, input, timer_id, timer_due_at, escalation_step)
+    select r.id, r.workspace_id, r.name, r.definition_id, r.version, r.trigger, r.object_name, r.record_id, null, v.created_by, 0, 'queued', r.input, r.timer_id, r.due_at, r.step
+    from unnest(${runs.map(() => generateUuidV7())}::uuid[], ${runs.map((run) => run.workspaceId)}::uuid[], ${runs.map((run) => run.definition.name)}::varchar[],
+      ${runs.map((run) => run.definition.id)}::uuid[], ${runs.map((run) => run.definition.version)}::int[], ${runs.map((run) => run.trigger)}::varchar[],
+      ${runs.map((run) => run.objectName)}::varchar[], ${runs.map((run) => run.recordId)}::uuid[], ${runs.map((run) => JSON.stringify(run.input))}::jsonb[],
+      ${runs.map((run) => run.timer.id)}::uuid[], ${runs.map((run) => run.timer.dueAt.toISOString())}::timestamptz[], ${runs.map((run) => run.escalationStep)}::int[])
+      as r(id, workspace_id, name, definition_id, version, trigger, object_name, record_id, input, timer_id, due_at, step)
+    left join daicho.definition_version v on v.definition_id = r.definition_id and v.version = r.version
+    on conflict do nothing returning id, workspace_id, timer_id`.execute(db);
+  await queue.enqueueMany(db, rows.map((row) => ({ workspaceId: row.workspace_id, runId: row.id })));
+  return new Map(rows.map((row) => [row.timer_id, row.id]));
+}
+
 /** A run as the API shows it. */
 export interface WorkflowRun {
   id: string;
