@@ -181,6 +181,10 @@ describe('escalation rules', () => {
   it('plans two steps across 年末年始, sets the SLA due field, pauses, resumes, fires with a fake clock and cancels when closed', async () => {
     expect((await t.api.put('/api/v1/meta/escalation-rules/case_response', rule)).status).toBe(201);
     expect((await t.api.get('/api/v1/meta/escalation-rules/case_response')).body).toMatchObject({ version: 1, definition: { name: 'case_response' } });
+    // The calendar the rule counts on cannot be deleted under it.
+    const calendarDelete = await t.api.delete('/api/v1/meta/business-calendars/support');
+    expect(calendarDelete.status).toBe(409);
+    expect(calendarDelete.body.error.message).toContain('escalation rule "case_response"');
     const record = (await t.api.post('/api/v1/records/case', { title: 'Printer on fire', status: 'open', openedAt })).body as { id: string };
     const planned = await eventually(async () => {
       const timers = await timersOf('case_response', record.id);
