@@ -239,6 +239,14 @@ describe('escalation rules', () => {
     expect((await timersOf('case_response', record.id)).map((timer) => timer.state)).toEqual(['cancelled', 'cancelled']);
     expect((await t.api.post('/api/v1/meta/escalation-rules/case_response/enable')).status).toBe(200);
     await eventually(async () => (await timersOf('case_response', record.id)).every((timer) => timer.state === 'pending'));
+    // A pause and its end read in one batch of the change feed: the clock goes through both, in order.
+    expect((await patch('case', record.id, { status: 'waitingOnCustomer' })).status).toBe(200);
+    expect((await patch('case', record.id, { status: 'open' })).status).toBe(200);
+    await eventually(async () => {
+      await t.auditSealer.sealPending();
+      const timers = await timersOf('case_response', record.id);
+      return timers.every((timer) => timer.state === 'pending') && timers.map((timer) => timer.dueAt).join() === `${firstDue},${lastDue}`;
+    });
     const versions = (await t.api.get('/api/v1/meta/escalation-rules/case_response/versions')).body.versions as unknown[];
     expect(versions).toHaveLength(3);
     expect((await t.api.get('/api/v1/meta/escalation-rules')).body.escalationRules.map((candidate: { name: string }) => candidate.name)).toEqual(['case_response']);

@@ -100,13 +100,35 @@ interface TimerRow {
   state: 'pending' | 'paused' | 'cancelled';
 }
 
-/** Plans gathered for a batch of records, written with a few statements. */
+/** What one definition plans for one record: the last change of a batch decides. */
+interface RecordPlan {
+  rows: TimerRow[];
+  keep: number[];
+  /** The clock to store (null: delete it); absent: unchanged. */
+  clock?: EscalationClock | null;
+  /** The due field's value to write; absent: nothing to write. */
+  dueWrite?: { value: string | null };
+}
+
+/** Plans gathered for a batch of record changes of one definition, written with a few statements in record order. */
 class PlanBatch {
-  rows: TimerRow[] = [];
-  keep: Array<{ definitionId: string; recordId: string; slot: number }> = [];
-  touched: Array<{ definitionId: string; recordId: string }> = [];
-  clocks: Array<{ definition: TimerDefinition; recordId: string; clock: EscalationClock | null }> = [];
-  dueWrites: Array<{ definition: TimerDefinition; recordId: string; value: string | null }> = [];
+  readonly plans = new Map<string, RecordPlan>();
+  readonly definition: TimerDefinition;
+  constructor(definition: TimerDefinition) {
+    this.definition = definition;
+  }
+
+  /** Starts a record's plan over (a later change of the same record replaces the earlier one's slots). */
+  begin(recordId: string): RecordPlan {
+    const previous = this.plans.get(recordId);
+    const plan: RecordPlan = { rows: [], keep: [], ...(previous && 'clock' in previous ? { clock: previous.clock } : {}) };
+    this.plans.set(recordId, plan);
+    return plan;
+  }
+
+  sorted(): Array<[string, RecordPlan]> {
+    return [...this.plans.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
 }
 
 export interface PlanContext {
@@ -145,43 +167,47 @@ function stateOf(kind: TimerKind, dueAt: Date | null, now: Date, backfill: boole
   return kind === 'escalationStep' && !backfill ? 'pending' : 'cancelled';
 }
 
-function addSlots(batch: PlanBatch, definition: TimerDefinition, change: RecordChange, slots: PlannedSlot[], now: Date): void {
+function addSlots(plan: RecordPlan, definition: TimerDefinition, change: RecordChange, slots: PlannedSlot[], now: Date): void {
   for (const planned of slots) {
     if (planned.keep) {
-      batch.keep.push({ definitionId: definition.stored.id, recordId: change.recordId, slot: planned.slot });
+      plan.keep.push(planned.slot);
       continue;
     }
     if (definition.kind === 'dateRelative' && planned.dueAt === null) continue;
-    batch.rows.push({ definition, recordId: change.recordId, slot: planned.slot, dueAt: planned.dueAt, state: stateOf(definition.kind, planned.dueAt, now, change.backfill ?? false) });
+    plan.rows.push({ definition, recordId: change.recordId, slot: planned.slot, dueAt: planned.dueAt, state: stateOf(definition.kind, planned.dueAt, now, change.backfill ?? false) });
   }
 }
 
 /** Plans (or cancels) one definition's timers for a batch of record changes, in the caller's transaction. */
 export async function planTimers(context: PlanContext, definition: TimerDefinition, changes: RecordChange[]): Promise<void> {
   const db = dbOf(context.trx);
-  const batch = new PlanBatch();
+  const batch = new PlanBatch(definition);
   const { metadata, now } = context;
   if (definition.kind === 'dateRelative') {
     const workflow = definition.stored.body;
     for (const change of changes) {
-      batch.touched.push({ definitionId: definition.stored.id, recordId: change.recordId });
+      const plan = batch.begin(change.recordId);
       if (!change.record || !conditionsHold(workflow, metadata, { record: change.record, previous: null, triggeredBy: null, now })) continue;
-      addSlots(batch, definition, change, dateRelativeDueTimes(definition.trigger, change.record[definition.trigger.field], now, definition.calendar), now);
+      addSlots(plan, definition, change, dateRelativeDueTimes(definition.trigger, change.record[definition.trigger.field], now, definition.calendar), now);
     }
   } else {
     const rule = definition.stored.body;
     const clocks = await loadClocks(db, changes.map((change) => ({ definitionId: definition.stored.id, recordId: change.recordId })));
     for (const change of changes) {
-      batch.touched.push({ definitionId: definition.stored.id, recordId: change.recordId });
       // The platform's own write of the due field changes nothing the clock depends on.
       if (change.requestId === `${ESCALATION_REQUEST_PREFIX}${rule.name}` && Object.keys(change.changes ?? {}).every((field) => field === rule.dueField)) {
         continue;
       }
+      const plan = batch.begin(change.recordId);
       const record = change.record;
-      const previous = clocks.get(`${definition.stored.id}:${change.recordId}`);
+      const clockKey = `${definition.stored.id}:${change.recordId}`;
+      const previous = clocks.get(clockKey);
       if (!record || !ruleConditionHolds(rule, metadata, record, now)) {
-        if (previous) batch.clocks.push({ definition, recordId: change.recordId, clock: null });
-        if (record && rule.dueField && record[rule.dueField] != null) batch.dueWrites.push({ definition, recordId: change.recordId, value: null });
+        if (previous) {
+          plan.clock = null;
+          clocks.delete(clockKey);
+        }
+        if (record && rule.dueField && record[rule.dueField] != null) plan.dueWrite = { value: null };
         continue;
       }
       let startedAt: Date | undefined;
@@ -192,14 +218,17 @@ export async function planTimers(context: PlanContext, definition: TimerDefiniti
         ?? clockStartOf(record.createdAt, definition.calendar.timeZone);
       if (!startedAt) continue;
       const clock = nextClock(definition.calendar, previous, { startedAt, paused: isPaused(rule, record), at: change.at });
-      if (clock !== previous) batch.clocks.push({ definition, recordId: change.recordId, clock });
+      if (clock !== previous) {
+        plan.clock = clock;
+        clocks.set(clockKey, clock);
+      }
       const slots = escalationDueTimes(definition.calendar, rule, clock);
-      addSlots(batch, definition, change, slots, now);
+      addSlots(plan, definition, change, slots, now);
       const last = slots.at(-1)!;
       if (rule.dueField && !last.keep) {
         const value = last.dueAt?.toISOString() ?? null;
         const current = record[rule.dueField];
-        if ((current == null ? null : new Date(current as string).getTime()) !== (value === null ? null : Date.parse(value))) batch.dueWrites.push({ definition, recordId: change.recordId, value });
+        if ((current == null ? null : new Date(current as string).getTime()) !== (value === null ? null : Date.parse(value))) plan.dueWrite = { value };
       }
     }
   }
@@ -208,7 +237,13 @@ export async function planTimers(context: PlanContext, definition: TimerDefiniti
 
 async function writePlans(context: PlanContext, batch: PlanBatch): Promise<void> {
   const db = dbOf(context.trx);
-  const rows = batch.rows;
+  const definitionId = batch.definition.stored.id;
+  const plans = batch.sorted();
+  const rows = plans.flatMap(([, plan]) => plan.rows);
+  // An unchanged due time keeps its state: what fired stays fired; and a time already past keeps
+  // whatever it was (a step cancelled when its rule was saved does not fire on the next change).
+  const keptState = sql`case when t.due_at is not distinct from excluded.due_at and (t.state in ('pending', 'fired') or excluded.due_at <= ${context.now})
+    then t.state else excluded.state end`;
   if (rows.length > 0) {
     await sql`insert into daicho.automation_timer as t (id, workspace_id, kind, definition_id, definition_name, definition_version, object_name, record_id, slot, due_at, state)
       select * from unnest(${rows.map(() => generateUuidV7())}::uuid[], ${rows.map(() => context.metadata.workspaceId)}::uuid[], ${rows.map((row) => row.definition.kind)}::varchar[],
@@ -217,29 +252,28 @@ async function writePlans(context: PlanContext, batch: PlanBatch): Promise<void>
         ${rows.map((row) => row.dueAt?.toISOString() ?? null)}::timestamptz[], ${rows.map((row) => row.state)}::varchar[])
       on conflict (definition_id, record_id, slot) do update set
         due_at = excluded.due_at, definition_version = excluded.definition_version, updated_at = now(),
-        state = case when t.due_at is not distinct from excluded.due_at and t.state in ('pending', 'fired') then t.state else excluded.state end
-      where t.due_at is distinct from excluded.due_at or t.definition_version <> excluded.definition_version
-        or (t.state <> excluded.state and not (t.due_at is not distinct from excluded.due_at and t.state in ('pending', 'fired')))`.execute(db);
+        state = ${keptState}
+      where t.due_at is distinct from excluded.due_at or t.definition_version <> excluded.definition_version or t.state <> ${keptState}`.execute(db);
   }
-  if (batch.touched.length > 0) {
-    const planned = [...rows.map((row) => ({ definitionId: row.definition.stored.id, recordId: row.recordId, slot: row.slot })), ...batch.keep];
+  if (plans.length > 0) {
+    const planned = plans.flatMap(([recordId, plan]) => [...plan.rows.map((row) => row.slot), ...plan.keep].map((slot) => ({ recordId, slot })));
     await sql`update daicho.automation_timer set state = 'cancelled', updated_at = now()
-      where state in ('pending', 'paused')
-        and (definition_id, record_id) in (select * from unnest(${batch.touched.map((pair) => pair.definitionId)}::uuid[], ${batch.touched.map((pair) => pair.recordId)}::uuid[]))
-        and (definition_id, record_id, slot) not in (select * from unnest(${planned.map((row) => row.definitionId)}::uuid[], ${planned.map((row) => row.recordId)}::uuid[], ${planned.map((row) => row.slot)}::int[]))`.execute(db);
+      where definition_id = ${definitionId} and state in ('pending', 'paused') and record_id = any(${plans.map(([recordId]) => recordId)}::uuid[])
+        and (record_id, slot) not in (select * from unnest(${planned.map((row) => row.recordId)}::uuid[], ${planned.map((row) => row.slot)}::int[]))`.execute(db);
   }
-  const stopped = batch.clocks.filter((entry) => entry.clock === null);
+  const stopped = plans.filter(([, plan]) => plan.clock === null).map(([recordId]) => recordId);
   if (stopped.length > 0) {
-    await sql`delete from daicho.escalation_clock where (definition_id, record_id) in (select * from unnest(${stopped.map((entry) => entry.definition.stored.id)}::uuid[], ${stopped.map((entry) => entry.recordId)}::uuid[]))`.execute(db);
+    await sql`delete from daicho.escalation_clock where definition_id = ${definitionId} and record_id = any(${stopped}::uuid[])`.execute(db);
   }
-  const running = batch.clocks.filter((entry): entry is typeof entry & { clock: EscalationClock } => entry.clock !== null);
+  const running = plans.flatMap(([recordId, plan]) => (plan.clock ? [{ recordId, clock: plan.clock }] : []));
   if (running.length > 0) {
     await sql`insert into daicho.escalation_clock (definition_id, record_id, workspace_id, started_at, elapsed_ms, running_since)
-      select * from unnest(${running.map((entry) => entry.definition.stored.id)}::uuid[], ${running.map((entry) => entry.recordId)}::uuid[], ${running.map(() => context.metadata.workspaceId)}::uuid[],
-        ${running.map((entry) => entry.clock.startedAt.toISOString())}::timestamptz[], ${running.map((entry) => entry.clock.elapsedMs)}::bigint[], ${running.map((entry) => entry.clock.runningSince?.toISOString() ?? null)}::timestamptz[])
+      select ${definitionId}::uuid, r.record_id, ${context.metadata.workspaceId}::uuid, r.started_at, r.elapsed_ms, r.running_since
+      from unnest(${running.map((entry) => entry.recordId)}::uuid[], ${running.map((entry) => entry.clock.startedAt.toISOString())}::timestamptz[],
+        ${running.map((entry) => entry.clock.elapsedMs)}::bigint[], ${running.map((entry) => entry.clock.runningSince?.toISOString() ?? null)}::timestamptz[]) as r(record_id, started_at, elapsed_ms, running_since)
       on conflict (definition_id, record_id) do update set started_at = excluded.started_at, elapsed_ms = excluded.elapsed_ms, running_since = excluded.running_since, updated_at = now()`.execute(db);
   }
-  for (const write of batch.dueWrites) await writeDueField(context, write.definition, write.recordId, write.value);
+  for (const [recordId, plan] of plans) if (plan.dueWrite) await writeDueField(context, batch.definition, recordId, plan.dueWrite.value);
 }
 
 /**
@@ -418,9 +452,10 @@ export function createTimerService(deps: TimerDeps) {
   };
 }
 
-/** Plans the timers that a change-feed event concerns, in the dispatcher's transaction. */
-export async function planTimersForChange(context: PlanContext, objectName: string, change: RecordChange): Promise<void> {
+/** Plans the timers that a batch of change-feed events concerns (in chain order), in the dispatcher's transaction. */
+export async function planTimersForChanges(context: PlanContext, changesByObject: ReadonlyMap<string, RecordChange[]>): Promise<void> {
   for (const definition of timerDefinitions(context.metadata)) {
-    if (definition.object === objectName) await planTimers(context, definition, [change]);
+    const changes = changesByObject.get(definition.object);
+    if (changes && changes.length > 0) await planTimers(context, definition, changes);
   }
 }

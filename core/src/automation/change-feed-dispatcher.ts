@@ -5,7 +5,7 @@ import type { FieldChanges } from '../audit/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataCache, StoredDefinition } from '../metadata/index.ts';
 import { fullAccess, getRecord, type ApiRecord } from '../records/index.ts';
-import { planTimersForChange, timerDefinitions } from './automation-timers.ts';
+import { planTimersForChanges, timerDefinitions, type RecordChange } from './automation-timers.ts';
 import { RUN_REQUEST_PREFIX } from './run-executor.ts';
 import type { RunQueue } from './run-queue.ts';
 import { conditionsHold, isChangeTrigger, recordStates, triggerMatches } from './trigger-matching.ts';
@@ -87,6 +87,7 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
         where workspace_id = ${workspaceId} and chain_position > ${cursor.position} order by chain_position limit ${BATCH}`.execute(db);
       if (events.length === 0) return 0;
       const depths = await parentDepths(db, events);
+      const timerChanges = new Map<string, RecordChange[]>();
       for (const event of events) {
         if (!event.object_name || !event.record_id || event.kind === 'record.purge') continue;
         // Events of a cascade carry no changes of their own; they still fire created/deleted triggers.
@@ -99,9 +100,9 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
         const states = recordStates((current as Record<string, unknown> | undefined) ?? { id: event.record_id }, event.changes);
         if (plansTimers) {
           const gone = event.kind === 'record.delete' || current === undefined;
-          await planTimersForChange({ trx, metadata, metadataCache: deps.metadata, logger: deps.logger, now: new Date() }, event.object_name, {
-            recordId: event.record_id, record: gone ? null : states.record, at: new Date(occurredAt), changes: event.changes, requestId: event.request_id,
-          });
+          const changes = timerChanges.get(event.object_name) ?? [];
+          changes.push({ recordId: event.record_id, record: gone ? null : states.record, at: new Date(occurredAt), changes: event.changes, requestId: event.request_id });
+          timerChanges.set(event.object_name, changes);
         }
         const parentRunId = event.request_id?.startsWith(RUN_REQUEST_PREFIX) ? event.request_id.slice(RUN_REQUEST_PREFIX.length) : null;
         const depth = parentRunId ? (depths.get(parentRunId) ?? 0) + 1 : 0;
@@ -109,6 +110,8 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
           await startRun(db, workspaceId, workflow, event, states, parentRunId, depth, metadata);
         }
       }
+      // Timers are planned once per batch, record by record in chain order (decision 0013).
+      await planTimersForChanges({ trx, metadata, metadataCache: deps.metadata, logger: deps.logger, now: new Date() }, timerChanges);
       await sql`update daicho.automation_cursor set position = ${events.at(-1)!.chain_position}, updated_at = now() where workspace_id = ${workspaceId}`.execute(db);
       return events.length;
     });
