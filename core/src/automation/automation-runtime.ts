@@ -5,7 +5,7 @@ import type { Logger } from '../log/index.ts';
 import type { MetadataCache } from '../metadata/index.ts';
 import { createActionRegistry, type ActionRegistry } from './action-registry.ts';
 import { registerBuiltInActions } from './built-in-actions.ts';
-import { createTimerService } from './automation-timers.ts';
+import { createTimerService } from './timer-poller.ts';
 import { createChangeFeedDispatcher } from './change-feed-dispatcher.ts';
 import { createMailer } from './mailer.ts';
 import { createRunExecutor } from './run-executor.ts';
