@@ -60,7 +60,13 @@ export async function benchEscalations(): Promise<void> {
       const imported = await t.api.post('/api/v1/records/case/import', { records });
       if (imported.status !== 200) throw new Error(`import: ${JSON.stringify(imported.body).slice(0, 300)}`);
     }
-    while ((await t.auditSealer.sealPending()) > 0);
+    // Every import event sealed before the rule is saved: the change feed starts after them.
+    const sealedAll = async () => {
+      await t.auditSealer.sealPending();
+      const [unsealed] = await queryDatabase<{ n: string }>(url, 'select count(*) as n from daicho.audit_event where chain_position is null');
+      return Number(unsealed!.n) === 0;
+    };
+    while (!(await sealedAll())) await sleep(200);
     const importMs = performance.now() - importStarted;
     const backfillStarted = performance.now();
     if ((await t.api.put('/api/v1/meta/escalation-rules/bench_escalation', rule)).status !== 201) throw new Error('saving the rule');
@@ -74,6 +80,12 @@ export async function benchEscalations(): Promise<void> {
     const [planned] = await queryDatabase<{ n: string }>(url, `select count(*) as n from daicho.automation_timer where state = 'pending'`);
     if (Number(planned!.n) !== count) throw new Error(`expected ${count} pending timers, found ${planned!.n}`);
 
+    // The change feed caught up (nothing but the rule's own backfill planned these records).
+    for (;;) {
+      const [feed] = await queryDatabase<{ behind: boolean }>(url, `select coalesce((select position from daicho.audit_chain limit 1), 0) > coalesce((select position from daicho.automation_cursor limit 1), 0) as behind`);
+      if (!feed!.behind && (await sealedAll())) break;
+      await sleep(200);
+    }
     // The bench's clock: records opened an hour before their due time, spread over the window
     // (the records, their clocks and their timers moved together, so re-planning agrees).
     const start = Date.now() + 2000;
