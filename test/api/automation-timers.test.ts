@@ -147,6 +147,30 @@ describe('date-relative triggers', () => {
   });
 });
 
+describe('yearly date-relative triggers', () => {
+  it('fires on the anniversary and is planned again for the next year', async () => {
+    const soon = addDays(new Date().toISOString().slice(0, 10), 10);
+    const [year, monthDay] = [Number(soon.slice(0, 4)), soon.slice(5)];
+    expect((await t.api.put('/api/v1/meta/workflows/contract_anniversary', {
+      name: 'contract_anniversary', labels: { en: 'Contract anniversary' },
+      trigger: { type: 'dateRelative', object: 'contract', field: 'endDate', offsets: [{ amount: 0, unit: 'days' }], recurrence: 'yearly' },
+      condition: { field: 'title', op: 'eq', value: 'Anniversary' },
+      actions: [{ type: 'updateFields', values: { note: 'happy anniversary' } }],
+    })).status).toBe(201);
+    const record = (await t.api.post('/api/v1/records/contract', { title: 'Anniversary', status: 'active', endDate: `1990-${monthDay}` })).body as { id: string };
+    const [timer] = await eventually(async () => {
+      const timers = await timersOf('contract_anniversary', record.id);
+      return timers.length === 1 && timers;
+    });
+    expect(timer).toMatchObject({ state: 'pending', dueAt: nineInTokyo(`${year}-${monthDay}`) });
+    expect(await t.automation.fireDueTimers(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
+    const [next] = await timersOf('contract_anniversary', record.id);
+    expect(next).toMatchObject({ state: 'pending', dueAt: nineInTokyo(`${year + 1}-${monthDay}`), runId: expect.any(String) });
+    await eventually(async () => (await read('contract', record.id)).note === 'happy anniversary');
+    expect((await t.api.post('/api/v1/meta/workflows/contract_anniversary/disable')).status).toBe(200);
+  });
+});
+
 describe('escalation rules', () => {
   const rule: EscalationRuleDefinition = {
     name: 'case_response',
@@ -228,6 +252,31 @@ describe('escalation rules', () => {
     await eventually(async () => (await timersOf('case_response', record.id))[1]!.state === 'cancelled' && (await read('case', record.id)).slaDue === null);
     await t.automation.fireDueTimers(new Date(Date.parse(lastDue) + 1000));
     expect(await runsOf('case_response')).toHaveLength(1);
+  });
+
+  it('measures the age from when a status was entered, on a calendar always open', async () => {
+    const allDay = [{ start: '00:00', end: '24:00' }];
+    const always = { name: 'always', labels: { en: 'Always' }, closedOnJapaneseHolidays: false, yearEndClosure: false, weeklyHours: Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [day, allDay])) };
+    expect((await t.api.put('/api/v1/meta/business-calendars/always', always)).status).toBe(201);
+    expect((await t.api.put('/api/v1/meta/escalation-rules/waiting_too_long', {
+      name: 'waiting_too_long', labels: { en: 'Waiting too long' }, object: 'case', calendar: 'always',
+      condition: { field: 'status', op: 'eq', value: 'waitingOnCustomer' }, from: { statusEntered: 'status' },
+      steps: [{ after: { amount: 30, unit: 'businessMinutes' }, actions: [{ type: 'updateFields', values: { escalated: 'chase the customer' } }] }],
+    })).status).toBe(201);
+    const record = (await t.api.post('/api/v1/records/case', { title: 'Waiting', status: 'open' })).body as { id: string };
+    const before = Date.now();
+    expect((await patch('case', record.id, { status: 'waitingOnCustomer' })).status).toBe(200);
+    const after = Date.now();
+    const [timer] = await eventually(async () => {
+      const timers = await timersOf('waiting_too_long', record.id);
+      return timers.length === 1 && timers;
+    });
+    // Due 30 minutes after the change entered the status (the audit event's time).
+    expect(Date.parse(timer!.dueAt!)).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
+    expect(Date.parse(timer!.dueAt!)).toBeLessThanOrEqual(after + 30 * 60_000 + 1000);
+    expect(await t.automation.fireDueTimers(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
+    await eventually(async () => (await read('case', record.id)).escalated === 'chase the customer');
+    expect((await t.api.delete('/api/v1/meta/escalation-rules/waiting_too_long')).status).toBe(204);
   });
 
   it('is planned over existing records when enabled, cancelled when disabled, and keeps versions', async () => {
