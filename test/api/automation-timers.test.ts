@@ -58,6 +58,19 @@ const runsOf = async (name: string) => (await t.api.get(`/api/v1/automation/runs
 const patch = async (object: string, id: string, values: Record<string, unknown>) => t.api.patch(`/api/v1/records/${object}/${id}`, values, { headers: { 'if-match': '*' } });
 const read = async (object: string, id: string) => (await t.api.get(`/api/v1/records/${object}/${id}`)).body as Record<string, unknown>;
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/**
+ * Fires what is due at a fake "now" until something fires: a timer whose row the backfill or the
+ * change feed holds at that moment is skipped (`skip locked`) and taken by the next round.
+ */
+async function fireAt(now: Date, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const fired = await t.automation.fireDueTimers(now);
+    if (fired > 0 || Date.now() > deadline) return fired;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** 09:00 in Tokyo on a day, as the API writes instants. */
 const nineInTokyo = (date: string) => `${date}T00:00:00.000Z`;
 
@@ -124,7 +137,7 @@ describe('date-relative triggers', () => {
 
     // The fake clock moves to just after the −90 days offset: that run starts, once.
     const due = new Date(Date.parse(nineInTokyo(addDays(soon, -90))) + 1000);
-    expect(await t.automation.fireDueTimers(due)).toBeGreaterThanOrEqual(1);
+    expect(await fireAt(due)).toBeGreaterThanOrEqual(1);
     expect(await t.automation.fireDueTimers(due)).toBe(0);
     const [run] = await eventually(async () => {
       const runs = (await runsOf('renewal_reminders')).filter((candidate) => candidate.recordId === record.id);
@@ -151,19 +164,24 @@ describe('yearly date-relative triggers', () => {
   it('fires on the anniversary and is planned again for the next year', async () => {
     const soon = addDays(new Date().toISOString().slice(0, 10), 10);
     const [year, monthDay] = [Number(soon.slice(0, 4)), soon.slice(5)];
+    // The contract exists (and its creation has gone through the change feed) before the workflow:
+    // the backfill plans it. With a fake clock a later re-plan at the real time would plan this
+    // year's anniversary again; at real times the fired one is in the past and next year's is planned.
+    const record = (await t.api.post('/api/v1/records/contract', { title: 'Anniversary', status: 'active', endDate: `1990-${monthDay}` })).body as { id: string };
+    await t.auditSealer.sealPending();
+    await t.automation.tick();
     expect((await t.api.put('/api/v1/meta/workflows/contract_anniversary', {
       name: 'contract_anniversary', labels: { en: 'Contract anniversary' },
       trigger: { type: 'dateRelative', object: 'contract', field: 'endDate', offsets: [{ amount: 0, unit: 'days' }], recurrence: 'yearly' },
       condition: { field: 'title', op: 'eq', value: 'Anniversary' },
       actions: [{ type: 'updateFields', values: { note: 'happy anniversary' } }],
     })).status).toBe(201);
-    const record = (await t.api.post('/api/v1/records/contract', { title: 'Anniversary', status: 'active', endDate: `1990-${monthDay}` })).body as { id: string };
     const [timer] = await eventually(async () => {
       const timers = await timersOf('contract_anniversary', record.id);
       return timers.length === 1 && timers;
     });
     expect(timer).toMatchObject({ state: 'pending', dueAt: nineInTokyo(`${year}-${monthDay}`) });
-    expect(await t.automation.fireDueTimers(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await fireAt(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
     const [next] = await timersOf('contract_anniversary', record.id);
     expect(next).toMatchObject({ state: 'pending', dueAt: nineInTokyo(`${year + 1}-${monthDay}`), runId: expect.any(String) });
     await eventually(async () => (await read('contract', record.id)).note === 'happy anniversary');
@@ -233,7 +251,7 @@ describe('escalation rules', () => {
     expect(resumed.map((timer) => timer.dueAt)).toEqual([firstDue, lastDue]);
 
     // At 10:00:01 on 6 Jan 2031 (fake clock) the first step runs, as a workflow run of the rule.
-    expect(await t.automation.fireDueTimers(new Date(Date.parse(firstDue) + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await fireAt(new Date(Date.parse(firstDue) + 1000))).toBeGreaterThanOrEqual(1);
     const [run] = await eventually(async () => {
       const runs = await runsOf('case_response');
       return runs.length === 1 && runs[0]!.status === 'completed' && runs;
@@ -274,7 +292,7 @@ describe('escalation rules', () => {
     // Due 30 minutes after the change entered the status (the audit event's time).
     expect(Date.parse(timer!.dueAt!)).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
     expect(Date.parse(timer!.dueAt!)).toBeLessThanOrEqual(after + 30 * 60_000 + 1000);
-    expect(await t.automation.fireDueTimers(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await fireAt(new Date(Date.parse(timer!.dueAt!) + 1000))).toBeGreaterThanOrEqual(1);
     await eventually(async () => (await read('case', record.id)).escalated === 'chase the customer');
     expect((await t.api.delete('/api/v1/meta/escalation-rules/waiting_too_long')).status).toBe(204);
   });
