@@ -7,6 +7,7 @@ import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 import { benchDbRestart } from './faults/db-restart.ts';
 import { benchPluginSandbox } from './plugin-sandbox.ts';
 import { benchScaleOut } from './scale-out.ts';
+import { benchEscalations } from './escalations.ts';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'cold-start': benchColdStart,
@@ -17,6 +18,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'db-restart': benchDbRestart,
   'plugin-sandbox': benchPluginSandbox,
   'scale-out': benchScaleOut,
+  escalations: benchEscalations,
 };
 
 const names = process.argv.slice(2);

@@ -5,5 +5,5 @@ export type { ErrorBody, ErrorCode } from './errors/index.ts';
 export type { HealthReport } from './health.ts';
 export { platformVersion } from './version.ts';
 export * from './definitions/index.ts';
-export { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, pluginManifestMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from './schemas.ts';
+export { businessCalendarMetaSchema, escalationRuleMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, pluginManifestMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from './schemas.ts';
 export * from './plugins/index.ts';

@@ -1,4 +1,5 @@
 import businessCalendarSchema from '../schemas/business-calendar.schema.json' with { type: 'json' };
+import escalationRuleSchema from '../schemas/escalation-rule.schema.json' with { type: 'json' };
 import filterSchema from '../schemas/filter.schema.json' with { type: 'json' };
 import objectSchema from '../schemas/object.schema.json' with { type: 'json' };
 import pluginManifestSchema from '../schemas/plugin-manifest.schema.json' with { type: 'json' };
@@ -30,3 +31,6 @@ export const workflowMetaSchema: Readonly<Record<string, unknown>> = workflowSch
 
 /** Plugin manifests (daicho-plugin.json); closed everywhere, semantic checks in validatePluginManifest. */
 export const pluginManifestMetaSchema: Readonly<Record<string, unknown>> = pluginManifestSchema;
+
+/** Escalation rules: steps after business time on a calendar, with pauses and an SLA due field. */
+export const escalationRuleMetaSchema: Readonly<Record<string, unknown>> = escalationRuleSchema;

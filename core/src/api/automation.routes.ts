@@ -1,6 +1,7 @@
 import {
   cancelRun, deleteWorkflow, dryRunWorkflow, findRun, listRuns, listSteps, retryRun, saveWorkflow, setWorkflowEnabled, startManualRun, type Automation,
 } from '../automation/index.ts';
+import { escalationRoutes } from './escalation.routes.ts';
 import { DaichoError, errors } from '../errors/index.ts';
 import { createRouter, readJsonBody, type HttpContext, type RouteMount } from '../http/index.ts';
 import { findDefinitionRow, listDefinitionRows, listDefinitionVersions } from '../metadata/index.ts';
@@ -26,8 +27,9 @@ function runId(ctx: HttpContext): string {
 }
 
 /**
- * Workflows (`/api/v1/meta/workflows…`: define, enable, disable, dry run), their runs
- * (`/api/v1/automation/runs…`: list, inspect, retry, cancel) and the manual start on a record.
+ * Workflows (`/api/v1/meta/workflows…`: define, enable, disable, dry run), escalation rules
+ * (`/api/v1/meta/escalation-rules…`, the same), their runs (`/api/v1/automation/runs…`: list,
+ * inspect, retry, cancel), their timers (`/api/v1/automation/timers`) and the manual start on a record.
  */
 export function automationRoutes(deps: ApiDeps, automation: Automation): RouteMount {
   const router = createRouter({ prefix: '/api/v1' });
@@ -111,6 +113,8 @@ export function automationRoutes(deps: ApiDeps, automation: Automation): RouteMo
   router.post('/automation/runs/:id/cancel', designObjects, async (ctx) => {
     ctx.body = await cancelRun(automation.runsDeps, principalOf(ctx).workspaceId, runId(ctx));
   });
+
+  escalationRoutes(router, deps, automation, designObjects);
 
   router.post('/records/:object/:id/workflows/:name', async (ctx) => {
     const run = await startManualRun(automation.runsDeps, await recordsActorOf(ctx, deps), ctx.params.object!, ctx.params.id!, ctx.params.name!);

@@ -6,6 +6,7 @@ import type { MetadataCache } from '../metadata/index.ts';
 import type { RecordHookRegistry } from '../records/index.ts';
 import { createActionRegistry, type ActionRegistry } from './action-registry.ts';
 import { registerBuiltInActions } from './built-in-actions.ts';
+import { createTimerService } from './timer-poller.ts';
 import { createChangeFeedDispatcher } from './change-feed-dispatcher.ts';
 import { createMailer } from './mailer.ts';
 import { createRunExecutor } from './run-executor.ts';
@@ -28,6 +29,8 @@ export interface StartAutomationOptions {
   retryDelaySeconds: number;
   maxDepth: number;
   dispatchIntervalMs: number;
+  /** How often each node claims due automation timers, in milliseconds (default 250). */
+  timerIntervalMs?: number;
   /** Seconds without a heartbeat after which a dead worker's job goes to another worker. */
   heartbeatSeconds?: number;
   /**
@@ -45,8 +48,10 @@ export interface Automation {
   registry: ActionRegistry;
   workflowDeps: WorkflowDeps;
   runsDeps: RunsDeps;
-  /** One round of the change-feed dispatcher and the scheduler (what the timer runs). */
+  /** One round of the change-feed dispatcher, the scheduler and the timer backfill (what the timer runs). */
   tick(): Promise<void>;
+  /** Starts the runs of the automation timers due by `now` (what the timer poller runs); returns how many it claimed. */
+  fireDueTimers(now?: Date): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -70,10 +75,26 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
   if (background) await queue.work((job) => executor.execute(job));
   const dispatcher = createChangeFeedDispatcher({ em: options.em, metadata: options.metadata, logger: options.logger, queue, maxDepth: options.maxDepth });
   const scheduler = createWorkflowScheduler({ em: options.em, metadata: options.metadata, logger: options.logger, queue });
+  const timers = createTimerService({ em: options.em, metadata: options.metadata, logger: options.logger, queue });
   const tick = async () => {
     await dispatcher.dispatchPending();
     await scheduler.fireDue();
+    await timers.backfill();
   };
+  // Due timers are claimed on a timer of their own, faster than the change feed: the due time of
+  // an escalation step is known in advance, so its lag is the poller's interval and batch time.
+  let polling: Promise<unknown> | undefined;
+  const poller = background
+    ? setInterval(() => {
+      if (polling) return;
+      polling = timers.fireDue()
+        .catch((error: unknown) => options.logger.warn({ err: error }, 'firing due automation timers failed; retrying next round'))
+        .finally(() => {
+          polling = undefined;
+        });
+    }, options.timerIntervalMs ?? 250)
+    : undefined;
+  poller?.unref();
   let running: Promise<void> | undefined;
   const timer = background
     ? setInterval(() => {
@@ -94,9 +115,12 @@ export async function startAutomation(options: StartAutomationOptions): Promise<
     },
     runsDeps: { em: options.em, metadata: options.metadata, logger: options.logger, queue, registry },
     tick,
+    fireDueTimers: (now) => timers.fireDue(now),
     async stop() {
       if (timer) clearInterval(timer);
+      if (poller) clearInterval(poller);
       await running;
+      await polling;
       await queue.stop();
       mailer?.close();
     },

@@ -5,6 +5,7 @@ import type { FieldChanges } from '../audit/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { MetadataCache, StoredDefinition } from '../metadata/index.ts';
 import { fullAccess, getRecord, type ApiRecord } from '../records/index.ts';
+import { planTimersForChanges, timerDefinitions, type RecordChange } from './automation-timers.ts';
 import { RUN_REQUEST_PREFIX } from './run-executor.ts';
 import type { RunQueue } from './run-queue.ts';
 import { conditionsHold, isChangeTrigger, recordStates, triggerMatches } from './trigger-matching.ts';
@@ -70,11 +71,13 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
   async function dispatchBatch(workspaceId: string): Promise<number> {
     const metadata = await deps.metadata.get(workspaceId);
     const workflows = [...metadata.workflows.values()].filter((workflow) => workflow.body.enabled !== false && isChangeTrigger(workflow.body.trigger));
+    // Date-relative triggers and escalation rules plan their timers from the same events.
+    const timerObjects = new Set(timerDefinitions(metadata).map((definition) => definition.object));
     return deps.em().transactional(async (trx) => {
       const db = trx.getKysely() as Db;
       const { rows: [cursor] } = await sql<{ position: string }>`select position from daicho.automation_cursor where workspace_id = ${workspaceId} for update skip locked`.execute(db);
       if (!cursor) return 0;
-      if (workflows.length === 0) {
+      if (workflows.length === 0 && timerObjects.size === 0) {
         // Nothing listens: move to the head without reading events.
         await sql`update daicho.automation_cursor set position = greatest(position, coalesce((select position from daicho.audit_chain where workspace_id = ${workspaceId}), 0)), updated_at = now()
           where workspace_id = ${workspaceId}`.execute(db);
@@ -84,21 +87,31 @@ export function createChangeFeedDispatcher(deps: DispatcherDeps) {
         where workspace_id = ${workspaceId} and chain_position > ${cursor.position} order by chain_position limit ${BATCH}`.execute(db);
       if (events.length === 0) return 0;
       const depths = await parentDepths(db, events);
+      const timerChanges = new Map<string, RecordChange[]>();
       for (const event of events) {
         if (!event.object_name || !event.record_id || event.kind === 'record.purge') continue;
         // Events of a cascade carry no changes of their own; they still fire created/deleted triggers.
         // A change made before a workflow existed is history, even when it is sealed after the save.
         const occurredAt = new Date(event.occurred_at).getTime();
         const matching = workflows.filter((workflow) => workflow.createdAt.getTime() <= occurredAt && triggerMatches(workflow.body.trigger, event.kind, event.object_name, event.changes));
-        if (matching.length === 0) continue;
+        const plansTimers = timerObjects.has(event.object_name);
+        if (matching.length === 0 && !plansTimers) continue;
         const current = await loadRecord(event.object_name, event.record_id, workspaceId, event.kind === 'record.delete');
         const states = recordStates((current as Record<string, unknown> | undefined) ?? { id: event.record_id }, event.changes);
+        if (plansTimers) {
+          const gone = event.kind === 'record.delete' || current === undefined;
+          const changes = timerChanges.get(event.object_name) ?? [];
+          changes.push({ recordId: event.record_id, record: gone ? null : states.record, at: new Date(occurredAt), changes: event.changes, requestId: event.request_id });
+          timerChanges.set(event.object_name, changes);
+        }
         const parentRunId = event.request_id?.startsWith(RUN_REQUEST_PREFIX) ? event.request_id.slice(RUN_REQUEST_PREFIX.length) : null;
         const depth = parentRunId ? (depths.get(parentRunId) ?? 0) + 1 : 0;
         for (const workflow of matching) {
           await startRun(db, workspaceId, workflow, event, states, parentRunId, depth, metadata);
         }
       }
+      // Timers are planned once per batch, record by record in chain order (decision 0013).
+      await planTimersForChanges({ trx, metadata, metadataCache: deps.metadata, logger: deps.logger, now: new Date() }, timerChanges);
       await sql`update daicho.automation_cursor set position = ${events.at(-1)!.chain_position}, updated_at = now() where workspace_id = ${workspaceId}`.execute(db);
       return events.length;
     });

@@ -1,6 +1,7 @@
-// Automation: workflows (definitions of kind `workflow`), their trigger dispatch from the sealed
-// audit trail, durable runs on pg-boss with per-step history, retries and dead letters, and
-// schedules. Extension point: the action registry (built-in actions register through it too).
+// Automation: workflows (definitions of kind `workflow`) and escalation rules (`escalationRule`),
+// trigger dispatch from the sealed audit trail, durable timers (date-relative triggers, escalation
+// steps), durable runs on pg-boss with per-step history, retries and dead letters, and schedules.
+// Extension point: the action registry (built-in actions register through it too).
 export { createActionRegistry } from './action-registry.ts';
 export type { ActionCheckScope, ActionContext, ActionOutcome, ActionRegistry, DryRunContext, RunRecordState, WorkflowActionType } from './action-registry.ts';
 export { startAutomation } from './automation-runtime.ts';
@@ -16,3 +17,7 @@ export { findRun, listRuns, listSteps } from './workflow-runs.repository.ts';
 export type { RunListQuery, WorkflowRun, WorkflowStep } from './workflow-runs.repository.ts';
 export { cancelRun, dryRunWorkflow, retryRun, startManualRun } from './workflow-runs.service.ts';
 export type { DryRunResult, RunsDeps } from './workflow-runs.service.ts';
+export { checkEscalationRule, deleteEscalationRule, dryRunEscalationRule, saveEscalationRule, setEscalationRuleEnabled } from './escalation-rules.service.ts';
+export type { EscalationDryRun, SavedEscalationRule } from './escalation-rules.service.ts';
+export { listTimers } from './timer-list.ts';
+export type { AutomationTimer, TimerListQuery } from './timer-list.ts';

@@ -1,5 +1,5 @@
 import type { RecordHookRegistry } from '../records/index.ts';
-import type { WorkflowAction, WorkflowDefinition } from '@daicho/sdk';
+import type { EscalationRuleDefinition, WorkflowAction, WorkflowDefinition } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../log/index.ts';
@@ -42,15 +42,21 @@ interface RunRow {
   next_step: number;
   resume_at: Date | null;
   input: { record: Record<string, unknown> | null; previous: Record<string, unknown> | null };
+  escalation_step: number | null;
 }
 
 const lockRun = async (db: Db, runId: string) =>
   (await sql<RunRow>`select * from daicho.workflow_run where id = ${runId} for update`.execute(db)).rows[0];
 
-/** The version a run started on: runs finish on it whatever is saved meanwhile. */
-async function workflowVersion(db: Db, definitionId: string, version: number): Promise<WorkflowDefinition> {
+/**
+ * The version a run started on: runs finish on it whatever is saved meanwhile. An escalation
+ * step's run is a workflow run whose actions are those of the rule's step.
+ */
+async function workflowVersion(db: Db, definitionId: string, version: number, escalationStep: number | null): Promise<WorkflowDefinition> {
   const row = await db.withSchema('daicho').selectFrom('definition_version').select('body').where('definition_id', '=', definitionId).where('version', '=', version).executeTakeFirstOrThrow();
-  return row.body as WorkflowDefinition;
+  if (escalationStep === null) return row.body as WorkflowDefinition;
+  const rule = row.body as EscalationRuleDefinition;
+  return { name: rule.name, labels: rule.labels, trigger: { type: 'manual', object: rule.object }, actions: rule.steps[escalationStep]?.actions ?? [] };
 }
 
 function describeError(error: unknown): { code: string; message: string } {
@@ -75,7 +81,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       if (!run || ['completed', 'deadLetter', 'cancelled', 'skipped'].includes(run.status)) return undefined;
       // A job delivered again (or early) for a run that waits: the job queued for the time will come.
       if (run.resume_at !== null && new Date(run.resume_at).getTime() > Date.now()) return undefined;
-      const workflow = await workflowVersion(db, run.definition_id, run.workflow_version);
+      const workflow = await workflowVersion(db, run.definition_id, run.workflow_version, run.escalation_step);
       const action = workflow.actions[run.next_step];
       if (!action) {
         await sql`update daicho.workflow_run set status = 'completed', finished_at = now(), updated_at = now() where id = ${runId}`.execute(db);

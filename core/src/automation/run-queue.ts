@@ -21,6 +21,8 @@ export interface RunJob {
 export interface RunQueue {
   /** Enqueues a run job in the caller's transaction: it exists if and only if the transaction commits. */
   enqueue(db: Db, job: RunJob, options?: { startAfter?: Date }): Promise<void>;
+  /** Enqueues many run jobs with one statement, in the caller's transaction. */
+  enqueueMany(db: Db, jobs: RunJob[]): Promise<void>;
   work(handler: (job: RunJob) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,6 +67,9 @@ export async function startRunQueue(options: { clientConfig: pg.ClientConfig; lo
   return {
     async enqueue(db, job, enqueueOptions = {}) {
       await boss.send(RUN_QUEUE, job, { db: kyselyExecutor(db), ...(enqueueOptions.startAfter ? { startAfter: enqueueOptions.startAfter } : {}) });
+    },
+    async enqueueMany(db, jobs) {
+      if (jobs.length > 0) await boss.insert(RUN_QUEUE, jobs.map((data) => ({ data })), { db: kyselyExecutor(db) });
     },
     async work(handler) {
       // Batches, fetched back to back while they come full: with one job per fetch a worker waits

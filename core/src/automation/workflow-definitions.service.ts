@@ -1,4 +1,4 @@
-import type { Filter, WorkflowAction, WorkflowDefinition, WorkflowTrigger } from '@daicho/sdk';
+import type { DateRelativeTrigger, Filter, ObjectDefinition, WorkflowAction, WorkflowDefinition, WorkflowTrigger } from '@daicho/sdk';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Kysely } from 'kysely';
 import { appendAuditEvent } from '../audit/index.ts';
@@ -8,6 +8,7 @@ import {
 } from '../metadata/index.ts';
 import { validateFilter } from '../query/index.ts';
 import type { ActionRegistry } from './action-registry.ts';
+import { scheduleTimerBackfill } from './automation-timers.ts';
 import { ensureFeedCursor } from './change-feed-dispatcher.ts';
 import { findLoops } from './workflow-loops.ts';
 import { nextCronTime, planSchedule } from './workflow-scheduler.ts';
@@ -78,10 +79,37 @@ function triggerProblems(trigger: WorkflowTrigger, metadata: WorkspaceMetadata):
   }
   const object = metadata.objects.get(trigger.object)?.body;
   if (!object) return [{ path: '/trigger/object', code: 'unknownObject', message: `there is no object "${trigger.object}"` }];
+  if (trigger.type === 'dateRelative') return dateRelativeProblems(trigger, object, metadata);
   const fields = new Set(object.fields.map((field) => field.name));
   const named = trigger.type === 'recordUpdated' ? (trigger.fields ?? []).map((field, index) => ({ field, path: `/trigger/fields/${index}` }))
     : trigger.type === 'fieldChanged' ? [{ field: trigger.field, path: '/trigger/field' }] : [];
   return named.filter(({ field }) => !fields.has(field)).map(({ field, path }) => ({ path, code: 'unknownField', message: `${trigger.object} has no field "${field}"` }));
+}
+
+/** A date-relative trigger reads a date, datetime or date formula field; business days need a calendar. */
+function dateRelativeProblems(trigger: DateRelativeTrigger, object: ObjectDefinition, metadata: WorkspaceMetadata): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const field = object.fields.find((candidate) => candidate.name === trigger.field);
+  const isDate = ['createdAt', 'updatedAt'].includes(trigger.field) || field?.type === 'date' || field?.type === 'datetime'
+    || (field?.type === 'formula' && (field.returnType === 'date' || field.returnType === 'datetime'));
+  if (!isDate) problems.push({ path: '/trigger/field', code: field ? 'fieldType' : 'unknownField', message: field ? `${trigger.object}.${trigger.field} is not a date, datetime or date formula field` : `${trigger.object} has no field "${trigger.field}"` });
+  if (trigger.timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: trigger.timeZone });
+    } catch {
+      problems.push({ path: '/trigger/timeZone', code: 'timeZone', message: `"${trigger.timeZone}" is not an IANA time zone` });
+    }
+  }
+  if (trigger.calendar && !metadata.businessCalendars.has(trigger.calendar)) problems.push({ path: '/trigger/calendar', code: 'unknownCalendar', message: `there is no business calendar "${trigger.calendar}"` });
+  const businessIndex = trigger.offsets.findIndex((offset) => offset.unit === 'businessDays');
+  if (businessIndex >= 0 && !trigger.calendar) problems.push({ path: `/trigger/offsets/${businessIndex}/unit`, code: 'calendarRequired', message: 'businessDays counts the open days of a business calendar: name one in trigger.calendar' });
+  const seen = new Set<string>();
+  trigger.offsets.forEach((offset, index) => {
+    const key = `${offset.amount} ${offset.unit}`;
+    if (seen.has(key)) problems.push({ path: `/trigger/offsets/${index}`, code: 'duplicate', message: `the offset ${key} is given twice` });
+    seen.add(key);
+  });
+  return problems;
 }
 
 /** Checks what the meta-schema cannot: objects, fields, filters, cron, registered action types, loops. */
@@ -92,7 +120,7 @@ export function checkWorkflow(workflow: WorkflowDefinition, metadata: WorkspaceM
   for (const [key, filter] of [['condition', workflow.condition], ['previousCondition', workflow.previousCondition]] as const) {
     if (!filter) continue;
     if (!objectName) problems.push({ path: `/${key}`, code: 'noRecord', message: 'a scheduled workflow has no record to test' });
-    else if (key === 'previousCondition' && (workflow.trigger.type === 'recordCreated' || workflow.trigger.type === 'manual')) {
+    else if (key === 'previousCondition' && (workflow.trigger.type === 'recordCreated' || workflow.trigger.type === 'manual' || workflow.trigger.type === 'dateRelative')) {
       problems.push({ path: '/previousCondition', code: 'noPrevious', message: `a ${workflow.trigger.type} trigger has no previous values` });
     } else if (hasObject) problems.push(...filterProblems(filter, objectName, metadata, `/${key}`));
   }
@@ -141,6 +169,7 @@ export async function saveWorkflow(deps: WorkflowDeps, actor: WorkflowActor, inp
     await auditDefinitionChange(db, actor, { definition: 'workflow', name: body.name, version: row.version, change, diff });
     await ensureFeedCursor(db, actor.workspaceId);
     await planSchedule(db, actor.workspaceId, row);
+    await scheduleTimerBackfill(db, actor.workspaceId, 'dateRelative', row, row.body.trigger.type === 'dateRelative');
     return row;
   });
   deps.metadata.invalidate(actor.workspaceId);
@@ -161,6 +190,7 @@ export async function deleteWorkflow(deps: WorkflowDeps, actor: WorkflowActor, n
     const row = await deleteDefinitionVersion(db, 'workflow', 'Workflow', actor, name);
     await auditDefinitionChange(db, actor, { definition: 'workflow', name, version: row.version, change: 'deleted' });
     await planSchedule(db, actor.workspaceId, row);
+    await scheduleTimerBackfill(db, actor.workspaceId, 'dateRelative', row, false);
   });
   deps.metadata.invalidate(actor.workspaceId);
 }

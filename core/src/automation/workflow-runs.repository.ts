@@ -17,9 +17,13 @@ export interface NewRun {
   triggeredBy: string | null;
   parentRunId?: string | null;
   depth?: number;
-  input: { record: Record<string, unknown> | null; previous: Record<string, unknown> | null; changes?: unknown; scheduledAt?: string };
+  input: { record: Record<string, unknown> | null; previous: Record<string, unknown> | null; changes?: unknown; scheduledAt?: string; dueAt?: string; slot?: number };
   /** A run recorded as skipped (the loop guard), with the reason; no job is queued. */
   skipped?: { code: string; message: string };
+  /** The timer (and its due time) the run comes from: one run per timer and due time. */
+  timer?: { id: string; dueAt: Date };
+  /** An escalation step run: the index of the rule's step whose actions it runs. */
+  escalationStep?: number;
 }
 
 /**
@@ -29,15 +33,49 @@ export interface NewRun {
 export async function insertRun(db: Db, queue: RunQueue, run: NewRun): Promise<string | undefined> {
   const id = generateUuidV7();
   const { rows } = await sql<{ id: string }>`insert into daicho.workflow_run
-      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, audit_event_id, triggered_by, run_as, parent_run_id, depth, status, input, error, finished_at)
+      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, audit_event_id, triggered_by, run_as, parent_run_id, depth, status, input, error, finished_at,
+       timer_id, timer_due_at, escalation_step)
     values (${id}, ${run.workspaceId}, ${run.workflow.name}, ${run.workflow.id}, ${run.workflow.version}, ${run.trigger}, ${run.objectName}, ${run.recordId}, ${run.auditEventId ?? null},
       ${run.triggeredBy}, (select created_by from daicho.definition_version where definition_id = ${run.workflow.id} and version = ${run.workflow.version}),
       ${run.parentRunId ?? null}, ${run.depth ?? 0}, ${run.skipped ? 'skipped' : 'queued'}, ${JSON.stringify(run.input)}, ${run.skipped ? JSON.stringify(run.skipped) : null},
-      ${run.skipped ? sql`now()` : null})
+      ${run.skipped ? sql`now()` : null}, ${run.timer?.id ?? null}, ${run.timer?.dueAt ?? null}, ${run.escalationStep ?? null})
     on conflict do nothing returning id`.execute(db);
   if (rows.length === 0) return undefined;
   if (!run.skipped) await queue.enqueue(db, { workspaceId: run.workspaceId, runId: id });
   return id;
+}
+
+/** A run a due timer starts: depth 0, no triggering user, one per timer and due time. */
+export interface NewTimerRun {
+  workspaceId: string;
+  definition: StoredDefinition<{ name: string }>;
+  trigger: 'dateRelative' | 'escalation';
+  objectName: string;
+  recordId: string;
+  timer: { id: string; dueAt: Date };
+  escalationStep: number | null;
+  input: { record: Record<string, unknown>; previous: null; dueAt: string; slot: number };
+}
+
+/**
+ * Records many timer runs with one statement and queues their jobs with another, in the caller's
+ * transaction; runs as the user who saved each definition version. Returns the run id of each
+ * timer that did not already have its run for that due time.
+ */
+export async function insertTimerRuns(db: Db, queue: RunQueue, runs: NewTimerRun[]): Promise<Map<string, string>> {
+  if (runs.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; workspace_id: string; timer_id: string }>`insert into daicho.workflow_run
+      (id, workspace_id, workflow_name, definition_id, workflow_version, trigger, object_name, record_id, triggered_by, run_as, depth, status, input, timer_id, timer_due_at, escalation_step)
+    select r.id, r.workspace_id, r.name, r.definition_id, r.version, r.trigger, r.object_name, r.record_id, null, v.created_by, 0, 'queued', r.input, r.timer_id, r.due_at, r.step
+    from unnest(${runs.map(() => generateUuidV7())}::uuid[], ${runs.map((run) => run.workspaceId)}::uuid[], ${runs.map((run) => run.definition.name)}::varchar[],
+      ${runs.map((run) => run.definition.id)}::uuid[], ${runs.map((run) => run.definition.version)}::int[], ${runs.map((run) => run.trigger)}::varchar[],
+      ${runs.map((run) => run.objectName)}::varchar[], ${runs.map((run) => run.recordId)}::uuid[], ${runs.map((run) => JSON.stringify(run.input))}::jsonb[],
+      ${runs.map((run) => run.timer.id)}::uuid[], ${runs.map((run) => run.timer.dueAt.toISOString())}::timestamptz[], ${runs.map((run) => run.escalationStep)}::int[])
+      as r(id, workspace_id, name, definition_id, version, trigger, object_name, record_id, input, timer_id, due_at, step)
+    left join daicho.definition_version v on v.definition_id = r.definition_id and v.version = r.version
+    on conflict do nothing returning id, workspace_id, timer_id`.execute(db);
+  await queue.enqueueMany(db, rows.map((row) => ({ workspaceId: row.workspace_id, runId: row.id })));
+  return new Map(rows.map((row) => [row.timer_id, row.id]));
 }
 
 /** A run as the API shows it. */

@@ -122,6 +122,8 @@ export interface Config {
   pluginJobIntervalMs: number;
   /** Days an uninstalled plugin's data is kept before worker nodes purge it. */
   pluginRetentionDays: number;
+  /** How often each node claims due automation timers, in ms. */
+  automationTimerIntervalMs: number;
 }
 
 /** A key that never shows in logs or JSON; `reveal()` hands over its bytes. */
@@ -695,5 +697,12 @@ export const configVariables: readonly ConfigVariable[] = [
     description: "Days an uninstalled plugin's objects, records, settings and stored values are kept (hidden, restorable by installing it again) before worker nodes purge them, with an audit entry.",
     defaultText: '30',
     parse: integer(1, 3650, 30),
+  },
+  {
+    env: 'DAICHO_AUTOMATION_TIMER_INTERVAL',
+    key: 'automationTimerIntervalMs',
+    description: 'How often each node claims due automation timers (date-relative workflow triggers, escalation steps), in milliseconds.',
+    defaultText: '250',
+    parse: integer(50, 10000, 250),
   },
 ];

@@ -4,7 +4,7 @@ import { appendAuditEvent } from '../audit/index.ts';
 import { checkBusinessCalendar } from '../calendars/index.ts';
 import { errors } from '../errors/index.ts';
 import { deleteDefinitionVersion, saveDefinitionVersion } from './definition-versions.ts';
-import type { StoredDefinition } from './definitions.repository.ts';
+import { listDefinitionRows, type StoredDefinition } from './definitions.repository.ts';
 import { validateDefinitionDocument } from './meta-schema.ts';
 import type { MetadataActor, MetadataDeps } from './object-definitions.service.ts';
 
@@ -39,7 +39,14 @@ export async function saveBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cach
 export async function deleteBusinessCalendar(deps: Pick<MetadataDeps, 'em' | 'cache'>, actor: MetadataActor, name: string): Promise<void> {
   await deps.em().transactional(async (trx) => {
     const db = trx.getKysely() as Db;
-    const row = await deleteDefinitionVersion(db, 'businessCalendar', 'Business calendar', actor, name);
+    const row = await deleteDefinitionVersion(db, 'businessCalendar', 'Business calendar', actor, name, async () => {
+      // Escalation rules and date-relative workflows count time on a calendar by name.
+      const users = [
+        ...(await listDefinitionRows(db, actor.workspaceId, 'escalationRule')).filter((rule) => rule.body.calendar === name).map((rule) => `escalation rule "${rule.name}"`),
+        ...(await listDefinitionRows(db, actor.workspaceId, 'workflow')).filter((workflow) => workflow.body.trigger.type === 'dateRelative' && workflow.body.trigger.calendar === name).map((workflow) => `workflow "${workflow.name}"`),
+      ];
+      if (users.length > 0) throw errors.conflict(`Business calendar "${name}" is used by ${users.join(', ')}`, { usedBy: users });
+    });
     await auditCalendarChange(db, actor, { name, version: row.version, change: 'deleted' });
   });
   deps.cache.invalidate(actor.workspaceId);

@@ -1,4 +1,4 @@
-import type { BusinessCalendarDefinition, ObjectDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
+import type { BusinessCalendarDefinition, EscalationRuleDefinition, ObjectDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { sql, type Kysely } from 'kysely';
 import { generateUuidV7, sendNotification } from '../db/index.ts';
 import type { JsonPatchOperation } from './json-patch.ts';
@@ -11,6 +11,7 @@ export interface DefinitionBodies {
   sharingRule: SharingRuleDefinition;
   businessCalendar: BusinessCalendarDefinition;
   workflow: WorkflowDefinition;
+  escalationRule: EscalationRuleDefinition;
 }
 export type DefinitionKind = keyof DefinitionBodies;
 export type DefinitionChange = 'created' | 'updated' | 'deleted' | 'restored' | 'imported';
@@ -89,7 +90,7 @@ export async function findDefinitionRow<K extends DefinitionKind>(db: Db, worksp
 export async function listAllDefinitionRows(db: Db, workspaceId: string): Promise<{ [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> }> {
   const rows = (await db.withSchema('daicho').selectFrom('definition').select(['id', 'kind', 'name', 'version', 'body', 'deleted_at', 'created_at', 'updated_at'])
     .where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).orderBy('name').execute()) as Array<DefinitionRow & { kind: string }>;
-  const byKind = { object: [], permissionSet: [], role: [], sharingRule: [], businessCalendar: [], workflow: [] } as { [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> };
+  const byKind = { object: [], permissionSet: [], role: [], sharingRule: [], businessCalendar: [], workflow: [], escalationRule: [] } as { [K in DefinitionKind]: Array<StoredDefinition<DefinitionBodies[K]>> };
   for (const row of rows) (byKind[row.kind as DefinitionKind] as StoredDefinition[] | undefined)?.push(toStored(row));
   return byKind;
 }

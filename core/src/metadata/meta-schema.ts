@@ -1,5 +1,5 @@
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { businessCalendarMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from '@daicho/sdk';
+import { businessCalendarMetaSchema, escalationRuleMetaSchema, filterMetaSchema, objectMetaSchema, permissionSetMetaSchema, roleMetaSchema, sharingRuleMetaSchema, workflowMetaSchema } from '@daicho/sdk';
 import type { InputProblem } from '../errors/index.ts';
 import { createPlatformAjv } from '../validation/index.ts';
 
@@ -15,6 +15,7 @@ const metaSchemas = {
   sharingRule: sharingRuleMetaSchema,
   businessCalendar: businessCalendarMetaSchema,
   workflow: workflowMetaSchema,
+  escalationRule: escalationRuleMetaSchema,
 } as const;
 export type MetaSchemaKind = keyof typeof metaSchemas;
 

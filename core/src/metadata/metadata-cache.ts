@@ -3,7 +3,7 @@ import type { NotificationListener } from '../db/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { QueryCatalog, QueryObject } from '../query/index.ts';
 import { workspaceSchemaName } from '../storage/index.ts';
-import type { BusinessCalendarDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
+import type { BusinessCalendarDefinition, EscalationRuleDefinition, PermissionSetDefinition, RoleDefinition, SharingRuleDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { listAllDefinitionRows, METADATA_CHANNEL, readMetadataVersions, type StoredDefinition, type StoredObject } from './definitions.repository.ts';
 import { createQueryCatalog, objectToQuery } from './query-catalog.ts';
 
@@ -23,6 +23,8 @@ export interface WorkspaceMetadata {
   businessCalendars: ReadonlyMap<string, StoredDefinition<BusinessCalendarDefinition>>;
   /** Workflows by name, enabled or not (the automation domain matches them against changes). */
   workflows: ReadonlyMap<string, StoredDefinition<WorkflowDefinition>>;
+  /** Escalation rules by name, enabled or not (the automation domain plans their timers). */
+  escalationRules: ReadonlyMap<string, StoredDefinition<EscalationRuleDefinition>>;
   queryObjects: ReadonlyMap<string, QueryObject>;
   catalog: QueryCatalog;
 }
@@ -56,6 +58,7 @@ export async function loadWorkspaceMetadata(db: Db, workspaceId: string): Promis
     sharingRules: new Map(all.sharingRule.map((row) => [row.name, row])),
     businessCalendars: new Map(all.businessCalendar.map((row) => [row.name, row])),
     workflows: new Map(all.workflow.map((row) => [row.name, row])),
+    escalationRules: new Map(all.escalationRule.map((row) => [row.name, row])),
     queryObjects,
     catalog: createQueryCatalog(queryObjects.values(), workspaceId),
   };

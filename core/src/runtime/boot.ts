@@ -136,6 +136,7 @@ export async function bootDaicho(config: Config, logger: Logger, options: BootOp
       maxDepth: config.workflowMaxDepth,
       dispatchIntervalMs: config.workflowDispatchIntervalMs,
       heartbeatSeconds: config.workflowHeartbeatSeconds,
+      timerIntervalMs: config.automationTimerIntervalMs,
       background: runsBackground,
     });
     const access = createAccessResolver({ db: () => db.em().getKysely(), metadata, logger });

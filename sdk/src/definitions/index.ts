@@ -9,5 +9,7 @@ export { capabilities, objectActions } from './access-definitions.ts';
 export type * from './access-definitions.ts';
 export { businessCalendarDefaults, weekdays } from './business-calendar.ts';
 export type * from './business-calendar.ts';
-export { workflowActionTypes, workflowRunStatuses, workflowTriggerTypes } from './workflow-definition.ts';
+export { dateOffsetUnits, workflowActionTypes, workflowRunStatuses, workflowTriggerTypes } from './workflow-definition.ts';
 export type * from './workflow-definition.ts';
+export { escalationAgeUnits } from './escalation-rule.ts';
+export type * from './escalation-rule.ts';

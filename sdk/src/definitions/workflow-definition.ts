@@ -8,7 +8,7 @@ import type { Labels } from './object-definition.ts';
  */
 
 /** The built-in trigger types. */
-export const workflowTriggerTypes = ['recordCreated', 'recordUpdated', 'recordDeleted', 'fieldChanged', 'schedule', 'manual'] as const;
+export const workflowTriggerTypes = ['recordCreated', 'recordUpdated', 'recordDeleted', 'fieldChanged', 'schedule', 'manual', 'dateRelative'] as const;
 export type WorkflowTriggerType = (typeof workflowTriggerTypes)[number];
 
 /** The built-in action types; plugins register more, qualified by their id (`acme.crm.notify`). */
@@ -36,7 +36,39 @@ export interface ScheduleTrigger { type: 'schedule'; cron: string; timeZone: str
 /** Started from a record through the API (a button on the record). */
 export interface ManualTrigger { type: 'manual'; object: string }
 
-export type WorkflowTrigger = RecordCreatedTrigger | RecordUpdatedTrigger | RecordDeletedTrigger | FieldChangedTrigger | ScheduleTrigger | ManualTrigger;
+/** The units of a date offset; `businessDays` counts the open days of the trigger's calendar. */
+export const dateOffsetUnits = ['minutes', 'hours', 'days', 'businessDays'] as const;
+export type DateOffsetUnit = (typeof dateOffsetUnits)[number];
+
+/** An offset from a date: negative before it, positive after it. */
+export interface DateOffset {
+  amount: number;
+  unit: DateOffsetUnit;
+  name?: string;
+}
+
+/**
+ * At offsets from a date, date-time or date formula field of each matching record (e.g. −120,
+ * −90 and 0 days before a contract ends). Re-planned when the date or the record changes;
+ * cancelled when the record stops matching or is deleted. Offsets already past when planned do
+ * not fire.
+ */
+export interface DateRelativeTrigger {
+  type: 'dateRelative';
+  object: string;
+  field: string;
+  offsets: DateOffset[];
+  /** For date fields and day offsets: local `HH:MM` to fire at; default `09:00`. */
+  timeOfDay?: string;
+  /** IANA time zone; default the calendar's, else `Asia/Tokyo`. */
+  timeZone?: string;
+  /** The business calendar that `businessDays` offsets count open days on. */
+  calendar?: string;
+  /** Around the next anniversary (month and day) of the date; 29 February falls on 28 February in other years. */
+  recurrence?: 'yearly';
+}
+
+export type WorkflowTrigger = RecordCreatedTrigger | RecordUpdatedTrigger | RecordDeletedTrigger | FieldChangedTrigger | ScheduleTrigger | ManualTrigger | DateRelativeTrigger;
 
 export type WorkflowLiteral = string | number | boolean | null;
 

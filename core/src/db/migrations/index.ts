@@ -7,6 +7,7 @@ import { Access } from './m0005-access.ts';
 import { Authentication } from './m0006-authentication.ts';
 import { Automation } from './m0007-automation.ts';
 import { Plugins } from './m0008-plugins.ts';
+import { AutomationTimers } from './m0009-automation-timers.ts';
 import { TotpRecoveryCodes } from './m0010-totp-recovery-codes.ts';
 
 /**
@@ -23,5 +24,6 @@ export const platformMigrations: MigrationObject[] = [
   { name: '0006-authentication', class: Authentication },
   { name: '0007-automation', class: Automation },
   { name: '0008-plugins', class: Plugins },
+  { name: '0009-automation-timers', class: AutomationTimers },
   { name: '0010-totp-recovery-codes', class: TotpRecoveryCodes },
 ];
