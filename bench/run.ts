@@ -5,6 +5,7 @@ import { benchBusinessTime } from './business-time.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDataEngine } from './data-engine/bench-data-engine.ts';
 import { benchDbRestart } from './faults/db-restart.ts';
+import { benchPluginHooks } from './plugin-hooks.ts';
 import { benchPluginSandbox } from './plugin-sandbox.ts';
 import { benchScaleOut } from './scale-out.ts';
 import { benchEscalations } from './escalations.ts';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   automation: benchAutomation,
   backup: benchBackup,
   'db-restart': benchDbRestart,
+  'plugin-hooks': benchPluginHooks,
   'plugin-sandbox': benchPluginSandbox,
   'scale-out': benchScaleOut,
   escalations: benchEscalations,
