@@ -240,6 +240,9 @@ describe('a plugin from install to purge', () => {
   });
 
   it('uninstalls keeping the data, reinstalls with the data back, and purges only on confirmation', async () => {
+    // After-create hooks of the deals made above run as queued work: let them finish, so that the
+    // count below is the data the uninstall must keep.
+    await expect.poll(async () => Number((await queryDatabase<{ n: string }>(t.testDatabase.url, `select count(*) as n from daicho.plugin_job where status in ('queued', 'running')`))[0]!.n), { timeout: 15_000 }).toBe(0);
     const countBefore = (await t.api.get('/api/v1/records/acme.stock.item')).body.records.length;
     const removed = await t.api.delete('/api/v1/plugins/acme.stock');
     expect(removed.status).toBe(200);

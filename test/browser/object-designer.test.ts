@@ -251,11 +251,15 @@ describe('the object designer', () => {
     page.on('pageerror', (error) => problems.push(error.message));
     await page.goto(`${daicho.baseUrl}/admin/objects/inspection`);
     await page.getByTestId('designer-title').waitFor();
+    // Types whose options are all generated from the meta-schema share one path through the
+    // drawer (field-schema.test.ts renders each of them); a few go through the browser here, the
+    // rest are made through the API so that the suite stays short.
     const simple: Array<[string, string]> = [
-      ['Long text', 'notes'], ['Rich text', 'report'], ['E-mail', 'contactEmail'], ['Phone', 'contactPhone'], ['URL', 'website'], ['Integer', 'visitors'],
-      ['Decimal', 'score'], ['Percent', 'progress'], ['Checkbox', 'passed'], ['Date and time', 'startedAt'], ['Address', 'siteAddress'], ['Person name', 'inspector'],
-      ['Attachment', 'photos'], ['JSON', 'raw'],
+      ['Long text', 'notes'], ['Integer', 'visitors'], ['Date and time', 'startedAt'], ['Address', 'siteAddress'], ['JSON', 'raw'],
     ];
+    for (const [type, name] of [['richText', 'report'], ['email', 'contactEmail'], ['phone', 'contactPhone'], ['url', 'website'], ['decimal', 'score'], ['percent', 'progress'], ['boolean', 'passed'], ['name', 'inspector'], ['attachment', 'photos']] as const) {
+      expect((await daicho.api.post('/api/v1/meta/objects/inspection/fields', { name, type, labels: { en: name } })).status).toBe(201);
+    }
     const labelOf = (name: string) => name.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
     for (const [type, name] of simple) {
       await startField(page, type, labelOf(name), '検査');

@@ -361,15 +361,31 @@ export function createPluginRuntime(options: PluginRuntimeOptions) {
     const { rows } = await sql<{ workspace_id: string; plugin_id: string; version: string; state: string; digest: string; granted_permissions: string[] }>`
       select workspace_id, plugin_id, version, state, digest, granted_permissions from daicho.plugin_installation`.execute(options.em().getKysely() as Db);
     const enabled = new Map(rows.filter((row) => row.state === 'enabled').map((row) => [keyOf(row.workspace_id, row.plugin_id), row]));
+    // The rows above may already be stale (an admin enabled or disabled the plugin meanwhile, on
+    // this node): each change is decided again on the stored state, inside the plugin's own queue.
     for (const [key, entry] of [...active.entries()]) {
-      if (!enabled.has(key)) await deactivate(entry.installation.workspaceId, entry.installation.pluginId);
+      if (!enabled.has(key)) await settle(entry.installation.workspaceId, entry.installation.pluginId);
     }
     for (const [key, row] of enabled) {
       const current = active.get(key);
       if (current && signatureOf(current.installation) === signatureOf({ version: row.version, digest: row.digest.trim(), grantedPermissions: row.granted_permissions })) continue;
-      const stored = await findInstallation(options.em().getKysely() as Db, row.workspace_id, row.plugin_id);
-      if (stored?.state === 'enabled') await activate(stored).catch((error: unknown) => options.logger.error({ err: error, plugin: row.plugin_id }, 'could not load an enabled plugin'));
+      await settle(row.workspace_id, row.plugin_id);
     }
+  }
+
+  /** Makes this node's registration of one plugin match what is stored now. */
+  function settle(workspaceId: string, pluginId: string): Promise<void> {
+    const key = keyOf(workspaceId, pluginId);
+    return serially(key, async () => {
+      const stored = await findInstallation(options.em().getKysely() as Db, workspaceId, pluginId);
+      const current = active.get(key);
+      if (stored?.state !== 'enabled') {
+        if (current) await deactivateNow(workspaceId, pluginId);
+        return;
+      }
+      if (current && signatureOf(current.installation) === signatureOf(stored)) return;
+      await activateNow(stored).catch((error: unknown) => options.logger.error({ err: error, plugin: pluginId }, 'could not load an enabled plugin'));
+    });
   }
 
   return {
