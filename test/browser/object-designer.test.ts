@@ -38,7 +38,10 @@ function eventually<T>(read: () => T | Promise<T>) {
 async function choose(page: Page, select: string, option: string): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     await page.locator(select).click();
-    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
+    const item = page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last();
+    // On a busy machine the drawer may still be settling and a label lie over the open list for a
+    // moment; the option's own click handler is what picks it, so send the click to it directly.
+    await item.click({ timeout: 3000 }).catch(() => item.dispatchEvent('click'));
     // The select's root shows the choice (an id names the input inside it, which shows nothing).
     const root = page.locator(select).locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
     const taken = await expect.poll(() => root.textContent(), { timeout: 3000 }).toContain(option).then(() => true, () => false);
