@@ -128,19 +128,33 @@ export async function createRecord(deps: RecordsDeps, actor: RecordsActor, objec
   for (const field of definition.fields) {
     if (!(field.name in body) && hasDefault(field)) body[field.name] = defaultValue(field, now, actor.timeZone);
   }
-  if (!options.idempotencyKey && !deps.recordHooks?.has(actor.workspaceId, objectName) && isSimpleWrite(resolved)) {
-    // One INSERT … RETURNING with its audit event, no transaction: nothing else changes with this record.
-    const db = kyselyOf(deps.em());
-    const id = generateUuidV7(now.getTime());
-    const values = { ...(await columnValuesForCreate(db, resolved, actor, body, now)), id, created_by: actor.userId, updated_by: actor.userId, owner_id: actor.userId, search_text: buildSearchText(definition, body) };
-    const statement = insertWithAudit(db, resolved, actor, values);
-    let row: Record<string, unknown> | undefined;
-    try {
-      row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, statement.key, statement.build, statement.parameters))).rows[0];
-    } catch (error) {
-      mapDatabaseError(error, resolved);
+  if (!options.idempotencyKey && isSimpleWrite(resolved)) {
+    // One INSERT … RETURNING with its audit event: nothing else changes with this record.
+    const insertOne = async (db: Db): Promise<ApiRecord> => {
+      const id = generateUuidV7(now.getTime());
+      const values = { ...(await columnValuesForCreate(db, resolved, actor, body, now)), id, created_by: actor.userId, updated_by: actor.userId, owner_id: actor.userId, search_text: buildSearchText(definition, body) };
+      const statement = insertWithAudit(db, resolved, actor, values);
+      let row: Record<string, unknown> | undefined;
+      try {
+        row = (await db.executeQuery<Record<string, unknown>>(cachedStatement(metadata, statement.key, statement.build, statement.parameters))).rows[0];
+      } catch (error) {
+        mapDatabaseError(error, resolved);
+      }
+      return rowToRecord(definition, row!) as ApiRecord;
+    };
+    if (!deps.recordHooks?.has(actor.workspaceId, objectName)) {
+      return { status: 201, body: redactRecord(actor.access, definition, await insertOne(kyselyOf(deps.em()))), replayed: false };
     }
-    return { status: 201, body: redactRecord(actor.access, definition, rowToRecord(definition, row!)), replayed: false };
+    // Hooked: the same statement, in a transaction with the hooks (what they read and queue
+    // commits with the record, or not at all).
+    return deps.em().transactional(async (trx) => {
+      const db = kyselyOf(trx);
+      const bound: RecordsDeps = { ...deps, em: () => trx };
+      await runBeforeHooks(deps, resolved, actor, 'beforeCreate', body, null, db, bound);
+      const record = await insertOne(db);
+      await runAfterHooks(deps, db, { object: definition.name, event: 'afterCreate', record: redactRecord(actor.access, definition, { ...record }), previous: null, actor }, bound);
+      return { status: 201, body: redactRecord(actor.access, definition, record), replayed: false };
+    });
   }
   return deps.em().transactional(async (trx) => {
     const db = kyselyOf(trx);
