@@ -9,6 +9,7 @@ import { launcher, makeDataDir, repoRoot, startDaichoProcess } from '../test/sup
 import { queryDatabase } from '../test/support/database-inspection.ts';
 import { startBenchPostgres } from './bench-postgres.ts';
 import { accountDefinition, dealDefinition, generateAccounts, generateDeals } from './data-engine/bench-data.ts';
+import { requestJson } from './http.ts';
 import { describeMachine } from './machine.ts';
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; ms: number; output: string }> {
@@ -22,13 +23,6 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-async function post(url: string, route: string, body: unknown, token?: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  const parsed = await response.json();
-  if (response.status >= 300) throw new Error(`${route}: ${JSON.stringify(parsed).slice(0, 300)}`);
-  return parsed;
-}
-
 export async function benchBackup(): Promise<void> {
   const dealCount = Number(process.env.BENCH_DEALS ?? 100_000);
   const accountCount = Number(process.env.BENCH_ACCOUNTS ?? 10_000);
@@ -40,13 +34,13 @@ export async function benchBackup(): Promise<void> {
   const daicho = await startDaichoProcess(env, 120_000);
   try {
     const password = /password: (\S+)/.exec(daicho.stdout())![1]!;
-    const { token, user } = await post(daicho.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
-    for (const definition of [accountDefinition, dealDefinition]) await post(daicho.url, '/api/v1/meta/objects', definition, token);
-    await post(daicho.url, '/api/v1/records/account/import', { records: generateAccounts(accountCount) }, token);
+    const { token, user } = await requestJson(daicho.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
+    for (const definition of [accountDefinition, dealDefinition]) await requestJson(daicho.url, '/api/v1/meta/objects', definition, token);
+    await requestJson(daicho.url, '/api/v1/records/account/import', { records: generateAccounts(accountCount) }, token);
     const schema = `ws_${(user.workspaceId as string).replaceAll('-', '')}`;
     const accountIds = (await queryDatabase<{ id: string }>(source.url, `select id from "${schema}".obj_account`)).map((row) => row.id);
     for (let done = 0; done < dealCount; done += 50_000) {
-      await post(daicho.url, '/api/v1/records/deal/import', { records: generateDeals(Math.min(50_000, dealCount - done), accountIds, done) }, token);
+      await requestJson(daicho.url, '/api/v1/records/deal/import', { records: generateDeals(Math.min(50_000, dealCount - done), accountIds, done) }, token);
     }
     const file = path.join(scratch, 'bench.backup');
     const backup = await run(['backup', file], env);

@@ -12,6 +12,7 @@ import { makeDataDir, startDaichoProcess } from '../test/support/daicho-process.
 import { queryDatabase } from '../test/support/database-inspection.ts';
 import { buildPluginPackage, uploadPlugin } from '../test/support/plugin-packages.ts';
 import { startBenchPostgres } from './bench-postgres.ts';
+import { requestJson } from './http.ts';
 import { describeMachine, median, percentile } from './machine.ts';
 
 const writes = Number(process.env.BENCH_WRITES ?? 2000);
@@ -41,18 +42,11 @@ export default {
   actions: { 'bench.hooks.score': (input) => ({ score: (input.title || '').length }) },
 };`;
 
-async function call(url: string, route: string, body: unknown, token?: string, method = 'POST'): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${route}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const parsed = await response.json();
-  if (response.status >= 300) throw new Error(`${route}: ${JSON.stringify(parsed).slice(0, 300)}`);
-  return parsed;
-}
-
 async function timeWrites(url: string, token: string, object: string, count: number): Promise<number[]> {
   const times: number[] = [];
   for (let index = 0; index < count; index++) {
     const started = performance.now();
-    await call(url, `/api/v1/records/${object}`, { title: `Write ${index}`, priority: 'high' }, token);
+    await requestJson(url, `/api/v1/records/${object}`, { title: `Write ${index}`, priority: 'high' }, token);
     times.push(performance.now() - started);
   }
   return times;
@@ -64,8 +58,8 @@ export async function benchPluginHooks(): Promise<void> {
   const daicho = await startDaichoProcess({ DATABASE_URL: database.url, DAICHO_DATA_DIR: await makeDataDir() }, 120_000);
   try {
     const password = /password: (\S+)/.exec(daicho.stdout())![1]!;
-    const { token } = await call(daicho.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
-    for (const name of ['ticket', 'note']) await call(daicho.url, '/api/v1/meta/objects', objectNamed(name), token);
+    const { token } = await requestJson(daicho.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
+    for (const name of ['ticket', 'note']) await requestJson(daicho.url, '/api/v1/meta/objects', objectNamed(name), token);
     const installed = await uploadPlugin(daicho.url, token, '/api/v1/plugins?grant=all', await buildPluginPackage(manifest, source));
     if (installed.status !== 201) throw new Error(`install: ${JSON.stringify(installed.body)}`);
 
@@ -79,17 +73,17 @@ export async function benchPluginHooks(): Promise<void> {
       hooked.push(...await timeWrites(daicho.url, token, 'ticket', writes / 4));
     }
 
-    const sample = await call(daicho.url, '/api/v1/records/ticket?limit=1', undefined, token, 'GET');
+    const sample = await requestJson(daicho.url, '/api/v1/records/ticket?limit=1', undefined, token, 'GET');
     if (!String(sample.records[0]?.stamp).startsWith('hooked')) throw new Error('the hook did not run');
 
     // A workflow whose only step is the plugin's action, on every new note.
-    await call(daicho.url, '/api/v1/meta/workflows/score_notes', {
+    await requestJson(daicho.url, '/api/v1/meta/workflows/score_notes', {
       name: 'score_notes', labels: { en: 'Score notes' }, trigger: { type: 'recordCreated', object: 'note' },
       actions: [{ type: 'bench.hooks.score', input: { title: 'bench' } }],
     }, token, 'PUT');
     const [before] = (await queryDatabase<{ n: string }>(database.url, `select count(*) as n from daicho.workflow_run where status = 'completed'`)) as [{ n: string }];
     await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
-      for (let index = worker; index < runs; index += 8) await call(daicho.url, '/api/v1/records/note', { title: `Run ${index}` }, token);
+      for (let index = worker; index < runs; index += 8) await requestJson(daicho.url, '/api/v1/records/note', { title: `Run ${index}` }, token);
     }));
     const started = performance.now();
     let completed = 0;

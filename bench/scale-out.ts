@@ -11,18 +11,12 @@ import { makeDataDir, startDaichoProcess, type DaichoProcess } from '../test/sup
 import { queryDatabase } from '../test/support/database-inspection.ts';
 import { startBenchPostgres } from './bench-postgres.ts';
 import { accountDefinition, dealDefinition, generateAccounts, generateDeals } from './data-engine/bench-data.ts';
+import { requestJson } from './http.ts';
 import { describeMachine } from './machine.ts';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const dealCount = Number(process.env.BENCH_DEALS ?? 20_000);
 const connections = 32;
-
-async function call(url: string, route: string, body: unknown, token?: string, method = 'POST'): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${route}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-  const parsed = await response.json();
-  if (response.status >= 300) throw new Error(`${route}: ${JSON.stringify(parsed).slice(0, 300)}`);
-  return parsed;
-}
 
 const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
 
@@ -42,15 +36,15 @@ export async function benchScaleOut(): Promise<void> {
         const serving = nodes.filter((_, index) => roles[index] !== 'worker');
         const first = serving[0]!;
         const password = /password: (\S+)/.exec(nodes[0]!.stdout())![1]!;
-        const { token, user } = await call(first.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
-        for (const definition of [accountDefinition, dealDefinition]) await call(first.url, '/api/v1/meta/objects', definition, token);
-        await call(first.url, '/api/v1/records/account/import', { records: generateAccounts(1000) }, token);
+        const { token, user } = await requestJson(first.url, '/api/v1/auth/login', { workspace: 'demo', email: 'admin@example.com', password });
+        for (const definition of [accountDefinition, dealDefinition]) await requestJson(first.url, '/api/v1/meta/objects', definition, token);
+        await requestJson(first.url, '/api/v1/records/account/import', { records: generateAccounts(1000) }, token);
         const schema = `ws_${(user.workspaceId as string).replaceAll('-', '')}`;
         const accountIds = (await queryDatabase<{ id: string }>(database.url, `select id from "${schema}".obj_account`)).map((row) => row.id);
-        await call(first.url, '/api/v1/records/deal/import', { records: generateDeals(dealCount, accountIds) }, token);
+        await requestJson(first.url, '/api/v1/records/deal/import', { records: generateDeals(dealCount, accountIds) }, token);
         await queryDatabase(database.url, 'vacuum analyze');
         // Saved after the imports: a workflow fires only on changes made after it was first saved.
-        await call(first.url, '/api/v1/meta/workflows/stamp_new_deal', {
+        await requestJson(first.url, '/api/v1/meta/workflows/stamp_new_deal', {
           name: 'stamp_new_deal', labels: { en: 'Stamp new deal' },
           trigger: { type: 'recordCreated', object: 'deal' },
           actions: [{ type: 'updateFields', values: { nextStep: 'qualify' } }],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { accountObject, dealObject } from '../support/crm-objects.ts';
-import { launcher, makeDataDir, repoRoot, startDaichoProcess, type DaichoProcess } from '../support/daicho-process.ts';
+import { launcher, makeDataDir, repoRoot, startDaichoProcess, type DaichoProcess, apiRequest as api, stopProcesses } from '../support/daicho-process.ts';
 import { queryDatabase } from '../support/database-inspection.ts';
 
 // Issue 10: `daicho backup` of a running install and `daicho restore` into an empty database give
@@ -25,12 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(processes.map(async (daicho) => {
-    if (daicho.child.exitCode === null && daicho.child.signalCode === null) {
-      daicho.child.kill('SIGTERM');
-      await daicho.exited;
-    }
-  }));
+  await stopProcesses(processes);
   await source?.drop();
   await target?.drop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -45,16 +40,6 @@ function runCommand(args: string[], env: Record<string, string>): Promise<{ code
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-async function api(url: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** Every row of every platform and workspace table, as PostgreSQL renders it, in a stable order. */

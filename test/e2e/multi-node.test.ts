@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ObjectDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { createTestDatabase, type TestDatabase } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeDataDir, startDaichoProcess, type DaichoProcess } from '../support/daicho-process.ts';
+import { makeDataDir, startDaichoProcess, type DaichoProcess, apiRequest as api, stopProcesses } from '../support/daicho-process.ts';
 import { queryDatabase } from '../support/database-inspection.ts';
 
 // Issue 10, first slice: two `api` processes and one `worker` process against one fresh database.
@@ -35,16 +35,6 @@ const welcome: WorkflowDefinition = {
 let database: TestDatabase;
 const processes: DaichoProcess[] = [];
 
-async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
 /** Polls `attempt` every 20 ms until it returns true; resolves with the milliseconds it took. */
 async function within(limitMs: number, attempt: () => Promise<boolean>): Promise<number> {
   const started = performance.now();
@@ -60,12 +50,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(processes.map(async (daicho) => {
-    if (daicho.child.exitCode === null && daicho.child.signalCode === null) {
-      daicho.child.kill('SIGTERM');
-      await daicho.exited;
-    }
-  }));
+  await stopProcesses(processes);
   await database?.drop();
 });
 

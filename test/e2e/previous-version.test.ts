@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeDataDir, repoRoot, startDaichoProcess, type DaichoProcess } from '../support/daicho-process.ts';
+import { makeDataDir, repoRoot, startDaichoProcess, type DaichoProcess, apiRequest as api, stopProcesses } from '../support/daicho-process.ts';
 
 // Issue 10, test plan row 72: migrations expand the schema so that the previous version keeps
 // working on it (expand/contract), which is what lets nodes be upgraded one at a time. The
@@ -40,28 +40,13 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await Promise.all(processes.map(async (daicho) => {
-    if (daicho.child.exitCode === null && daicho.child.signalCode === null) {
-      daicho.child.kill('SIGTERM');
-      await daicho.exited;
-    }
-  }));
+  await stopProcesses(processes);
   await database?.drop();
   if (worktree) {
     await git('worktree', 'remove', '--force', worktree).catch(() => undefined);
     await rm(worktree, { recursive: true, force: true });
   }
 });
-
-async function api(url: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 async function stop(daicho: DaichoProcess): Promise<void> {
   daicho.child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { ObjectDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { createTestDatabase, type TestDatabase } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeDataDir, startDaichoProcess, type DaichoProcess } from '../support/daicho-process.ts';
+import { makeDataDir, startDaichoProcess, type DaichoProcess, apiRequest as api, stopProcesses } from '../support/daicho-process.ts';
 import { queryDatabase, workspaceSchema } from '../support/database-inspection.ts';
 
 // Test plan row 64: a worker paused (SIGSTOP) in the middle of a step, past the heartbeat after
@@ -52,23 +52,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const daicho of processes) {
-    if (daicho.child.exitCode === null && daicho.child.signalCode === null) {
-      daicho.child.kill('SIGCONT');
-      daicho.child.kill('SIGTERM');
-      await daicho.exited;
-    }
-  }
+  await stopProcesses(processes);
   hooks?.closeAllConnections();
   hooks?.close();
   await database?.drop();
 });
-
-async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 describe('a workflow worker paused past its heartbeat, then resumed', () => {
   it('lets no step take effect twice: one record per run, webhook calls only with the step\'s key, every run completed', async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ObjectDefinition, WorkflowDefinition } from '@daicho/sdk';
 import { createTestDatabase, startTestSmtpServer, type TestDatabase, type TestSmtpServer } from '@daicho/core/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeDataDir, startDaichoProcess, type DaichoProcess } from '../support/daicho-process.ts';
+import { makeDataDir, startDaichoProcess, type DaichoProcess, apiRequest as api, stopProcesses } from '../support/daicho-process.ts';
 import { queryDatabase, workspaceSchema } from '../support/database-inspection.ts';
 
 // Issue 5: a worker killed with SIGKILL in the middle of runs. Daichō runs as a child process on a
@@ -51,12 +51,6 @@ let firstHeld: () => void;
 const firstHeldCall = new Promise<void>((resolve) => (firstHeld = resolve));
 const processes: DaichoProcess[] = [];
 
-async function api(url: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
 beforeAll(async () => {
   database = await createTestDatabase(inject('databaseUrl'));
   smtp = await startTestSmtpServer();
@@ -77,12 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const daicho of processes) {
-    if (daicho.child.exitCode === null && daicho.child.signalCode === null) {
-      daicho.child.kill('SIGTERM');
-      await daicho.exited;
-    }
-  }
+  await stopProcesses(processes);
   hooks?.closeAllConnections();
   hooks?.close();
   await smtp?.close();

@@ -83,3 +83,24 @@ export async function startDaichoProcess(env: Record<string, string>, timeoutMs 
   });
   return { child, url, stdout: () => stdout, stderr: () => stderr, exited };
 }
+
+/** A JSON request to a Daichō process, as a bearer-token client: status and parsed body. */
+export async function apiRequest(url: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const response = await fetch(`${url}${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Stops every process still running (a paused one is resumed first, so that it can exit). */
+export async function stopProcesses(processes: readonly DaichoProcess[]): Promise<void> {
+  await Promise.all(processes.map(async (daicho) => {
+    if (daicho.child.exitCode !== null || daicho.child.signalCode !== null) return;
+    daicho.child.kill('SIGCONT');
+    daicho.child.kill('SIGTERM');
+    await daicho.exited;
+  }));
+}

@@ -4,6 +4,7 @@ import { appendAuditEvent, type AuditContext } from '../audit/index.ts';
 import { errors } from '../errors/index.ts';
 import type { AuthSettings } from './auth-settings.ts';
 import { hashPassword } from './passwords.ts';
+import { revokeUserSessions } from './sessions.service.ts';
 import { generateInitialPassword } from './users.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,7 +39,7 @@ export async function resetUserCredentials(
     const updated = await db.withSchema('daicho').updateTable('user').set({ ...changes, updated_at: sql`now()` })
       .where('id', '=', userId).where('workspace_id', '=', audit.workspaceId).returning(['email']).executeTakeFirst();
     if (!updated) throw errors.notFound('User', userId);
-    await db.withSchema('daicho').updateTable('session').set({ revoked_at: sql`coalesce(revoked_at, now())` }).where('user_id', '=', userId).execute();
+    await revokeUserSessions(trx, userId);
     await appendAuditEvent(db, audit, { kind: 'auth.reset', details: { user: userId, email: updated.email as string, reset: what } });
     return initialPassword === undefined ? {} : { initialPassword };
   });

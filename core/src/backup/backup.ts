@@ -5,7 +5,7 @@ import pg from 'pg';
 import tar from 'tar-stream';
 import { platformVersion } from '@daicho/sdk';
 import { PLATFORM_SCHEMA } from '../db/index.ts';
-import { readSchemaDdl, type SchemaDdl } from './schema-ddl.ts';
+import { quote, readSchemaDdl, type SchemaDdl } from './schema-ddl.ts';
 
 /** Bumped when the archive layout changes; restore refuses formats it does not know. */
 export const BACKUP_FORMAT = 1;
@@ -43,7 +43,6 @@ const FOOTER = 'rows.json';
 const CHUNK_BYTES = 8 * 1024 * 1024;
 const FETCH_ROWS = 2000;
 
-const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 const qualified = (schema: string, table: string) => `${quote(schema)}.${quote(table)}`;
 
 /**

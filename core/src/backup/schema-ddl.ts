@@ -11,7 +11,8 @@ export interface SchemaDdl {
   sequences: Array<{ name: string; lastValue: string | null; isCalled: boolean }>;
 }
 
-const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+/** An identifier quoted for SQL text (schema, table and column names come from the catalog). */
+export const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
 /**
  * Reads the definition of a workspace schema from the catalog, in the snapshot of `client`'s
